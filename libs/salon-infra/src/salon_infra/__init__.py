@@ -1,0 +1,1 @@
+"""Infrastructure shared by the salon services. Nothing here knows the salon's domain."""

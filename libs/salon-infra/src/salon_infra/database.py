@@ -1,0 +1,68 @@
+"""SQLAlchemy engine and the unit of work every service handler runs in."""
+
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from salon_infra import outbox
+
+
+def with_driver(url: str | URL) -> URL:
+    """Plain postgresql:// URLs use psycopg2: eventlet makes it green (SQLAlchemy 2.1's default is psycopg 3)."""
+    url = make_url(url)
+    return url.set(drivername="postgresql+psycopg2") if url.drivername == "postgresql" else url
+
+
+def create_engine_for(url: str, *, pool_size: int = 10) -> Engine:
+    url = with_driver(url)
+    if url.drivername.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _tune_sqlite)
+        return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800)
+
+
+def _tune_sqlite(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def session_factory(engine: Engine) -> sessionmaker:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+class UnitOfWork:
+    """One transaction. Commit is explicit; leaving the block without it rolls back.
+
+    Events recorded here are written to the outbox in the same transaction as the change,
+    and a relay publishes them after commit.
+    """
+
+    def __init__(self, sessions: sessionmaker):
+        self._sessions = sessions
+        self.session: Session | None = None
+
+    def __enter__(self) -> "UnitOfWork":
+        self.session = self._sessions()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        # close() rolls back what was not committed, and leaves loaded objects readable.
+        self.session.close()
+        self.session = None
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def record_event(self, event_type: str, company_id: int, event_data: dict) -> str:
+        return outbox.record(self.session, event_type, company_id, event_data)
+
+    def claim_event(self, event_id: str, consumer: str) -> bool:
+        """Mark the event as handled by `consumer` in this transaction; False if it already was."""
+        return outbox.claim(self.session, event_id, consumer)
+
+    def ping(self) -> None:
+        with self._sessions() as session:
+            session.execute(text("SELECT 1"))

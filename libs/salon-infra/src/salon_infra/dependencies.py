@@ -1,0 +1,70 @@
+"""Nameko pieces every service uses: its database and its health probes."""
+
+import json
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import rpc
+from nameko.web.handlers import http
+
+from salon_infra import config
+from salon_infra.database import UnitOfWork, create_engine_for, session_factory
+
+
+def ensure_green_psycopg() -> None:
+    """psycopg2 blocks eventlet's hub unless it has a wait callback.
+
+    `nameko run` monkey-patches with eventlet, which installs one; containers started
+    another way (tests) get the same callback here.
+    """
+    import psycopg2.extensions
+
+    if psycopg2.extensions.get_wait_callback() is None:
+        from eventlet.support.psycopg2_patcher import make_psycopg_green
+
+        make_psycopg_green()
+
+
+class Database(DependencyProvider):
+    """Gives each worker a fresh UnitOfWork on the service's own database."""
+
+    def __init__(self, service_name: str):
+        self.service_name = service_name
+        self.engine = None
+        self.sessions = None
+
+    def setup(self):
+        url = config.database_url(self.service_name, self.container.config.get("DATABASE_URL"))
+        if not url.startswith("sqlite"):
+            ensure_green_psycopg()
+        self.engine = create_engine_for(url, pool_size=self.container.max_workers + 2)
+        self.sessions = session_factory(self.engine)
+
+    def stop(self):
+        self.engine.dispose()
+
+    def get_dependency(self, worker_ctx) -> UnitOfWork:
+        return UnitOfWork(self.sessions)
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+class HealthChecks:
+    """Kubernetes probes on nameko's web server (WEB_SERVER_ADDRESS), and an RPC ping that
+    shows the service is consuming its queue. Expects a `uow` Database."""
+
+    @rpc
+    def ping(self):
+        return "pong"
+
+    @http("GET", "/health/live")
+    def health_live(self, request):
+        return 200, JSON, json.dumps({"status": "ok"})
+
+    @http("GET", "/health/ready")
+    def health_ready(self, request):
+        try:
+            self.uow.ping()
+        except Exception as problem:  # any failure means not ready; the probe reports it
+            return 503, JSON, json.dumps({"status": "failing", "database": str(problem)})
+        return 200, JSON, json.dumps({"status": "ok"})

@@ -1,0 +1,128 @@
+"""The transactional outbox and the consumers' record of handled events.
+
+Every service that emits events has an `outbox` table and every consumer a
+`processed_events` table, in its own database. `add_tables` puts both into a service's
+metadata; `create_tables_v1` is what its first migration runs.
+"""
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from salon_infra.types import IdType, UtcDateTime
+
+_metadata = MetaData()
+
+
+def _outbox_columns() -> list[Column]:
+    return [
+        Column("id", IdType, primary_key=True, autoincrement=True),
+        Column("event_id", String(36), nullable=False, unique=True),
+        Column("event_type", String(100), nullable=False),
+        Column("body", Text, nullable=False),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("published_at", UtcDateTime(), nullable=True),
+        Column("attempts", Integer, nullable=False, default=0),
+        Column("next_attempt_at", UtcDateTime(), nullable=True),
+        Column("last_error", Text, nullable=True),
+    ]
+
+
+def _processed_events_columns() -> list[Column]:
+    return [
+        Column("event_id", String(36), primary_key=True),
+        Column("consumer", String(100), primary_key=True),
+        Column("processed_at", UtcDateTime(), nullable=False),
+    ]
+
+
+outbox_table = Table("outbox", _metadata, *_outbox_columns())
+Index(
+    "ix_outbox_unpublished",
+    outbox_table.c.id,
+    postgresql_where=outbox_table.c.published_at.is_(None),
+    sqlite_where=outbox_table.c.published_at.is_(None),
+)
+processed_events_table = Table("processed_events", _metadata, *_processed_events_columns())
+
+NOTIFY_CHANNEL = "outbox"
+
+
+def add_tables(metadata: MetaData) -> None:
+    for table in (outbox_table, processed_events_table):
+        table.to_metadata(metadata)
+
+
+def create_tables_v1(op) -> None:
+    """Create the outbox tables from a service's migration; on PostgreSQL, an insert wakes the relay."""
+    op.create_table("outbox", *_outbox_columns())
+    op.create_table("processed_events", *_processed_events_columns())
+    op.create_index(
+        "ix_outbox_unpublished",
+        "outbox",
+        ["id"],
+        postgresql_where="published_at IS NULL",
+        sqlite_where="published_at IS NULL",
+    )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            "CREATE FUNCTION outbox_notify() RETURNS trigger AS $$ "
+            f"BEGIN PERFORM pg_notify('{NOTIFY_CHANNEL}', ''); RETURN NULL; END; $$ LANGUAGE plpgsql"
+        )
+        op.execute(
+            "CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()"
+        )
+
+
+def envelope(event_type: str, company_id: int, event_data: dict) -> dict:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "event_type": event_type,
+        "company_id": company_id,
+        "occurred_at": datetime.now(UTC).isoformat(),
+        "data": event_data,
+    }
+
+
+def record(session: Session, event_type: str, company_id: int, event_data: dict) -> str:
+    message = envelope(event_type, company_id, event_data)
+    session.execute(
+        insert(outbox_table).values(
+            event_id=message["event_id"],
+            event_type=event_type,
+            body=json.dumps(message, separators=(",", ":")),
+            created_at=datetime.now(UTC),
+            attempts=0,
+        )
+    )
+    return message["event_id"]
+
+
+def claim(session: Session, event_id: str, consumer: str) -> bool:
+    # A concurrent duplicate passes this check too, but then fails the primary key at commit:
+    # its transaction rolls back and the redelivery finds the event claimed.
+    seen = session.execute(
+        select(processed_events_table.c.event_id).where(
+            processed_events_table.c.event_id == event_id,
+            processed_events_table.c.consumer == consumer,
+        )
+    ).first()
+    if seen:
+        return False
+    session.execute(
+        insert(processed_events_table).values(event_id=event_id, consumer=consumer, processed_at=datetime.now(UTC))
+    )
+    return True

@@ -1,0 +1,293 @@
+"""The outbox relay: publishes a service's committed events to RabbitMQ, at least once.
+
+It runs as its own process beside the service (a second container in the pod) and reads
+only that service's database. Events go to the service's nameko events exchange,
+`<service>.events`, routed by event type, with publisher confirms and `mandatory`, so an
+event is marked published only once the broker has routed it to at least one queue.
+An event no queue is bound for yet stays in the outbox and is retried with backoff.
+"""
+
+import argparse
+import contextlib
+import json
+import logging
+import select
+import signal
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pika
+import pika.exceptions
+import psycopg2
+from sqlalchemy import Engine, make_url, or_, update
+from sqlalchemy import select as sql_select
+from sqlalchemy.exc import OperationalError
+
+from salon_infra import config
+from salon_infra.database import create_engine_for
+from salon_infra.outbox import NOTIFY_CHANNEL
+from salon_infra.outbox import outbox_table as outbox
+
+log = logging.getLogger("salon_infra.relay")
+
+BROKER_ERRORS = (pika.exceptions.AMQPError, OSError)
+MAX_RETRY_DELAY = timedelta(seconds=60)
+
+
+class Unroutable(Exception):
+    """No queue is bound for the event yet."""
+
+
+def events_exchange(service_name: str) -> str:
+    """The exchange nameko's @event_handler(service_name, ...) consumers bind to."""
+    return f"{service_name}.events"
+
+
+class EventPublisher:
+    """One broker connection with publisher confirms, opened on first use and after a failure."""
+
+    def __init__(self, amqp_uri: str, exchange: str):
+        self._parameters = pika.URLParameters(amqp_uri)
+        self._parameters.connection_attempts = 1
+        self._parameters.socket_timeout = 5
+        self._parameters.blocked_connection_timeout = 10
+        self.exchange = exchange
+        self._connection = None
+        self._channel = None
+
+    def publish(self, routing_key: str, body: str, message_id: str) -> None:
+        channel = self._channel or self._open()
+        properties = pika.BasicProperties(content_type="application/json", delivery_mode=2, message_id=message_id)
+        try:
+            channel.basic_publish(self.exchange, routing_key, body, properties, mandatory=True)
+        except pika.exceptions.UnroutableError:
+            raise Unroutable(f"no queue bound for {routing_key}") from None
+        except BROKER_ERRORS:
+            self.close()
+            raise
+
+    def _open(self):
+        try:
+            self._connection = pika.BlockingConnection(self._parameters)
+            channel = self._connection.channel()
+            channel.confirm_delivery()
+            # The same declaration nameko's event handlers make, so either side may come first.
+            channel.exchange_declare(self.exchange, "topic", durable=True)
+        except BROKER_ERRORS:
+            self.close()
+            raise
+        self._channel = channel
+        return channel
+
+    def close(self) -> None:
+        connection, self._connection, self._channel = self._connection, None, None
+        if connection is not None and connection.is_open:
+            with contextlib.suppress(BROKER_ERRORS):
+                connection.close()
+
+
+class OutboxRelay:
+    def __init__(self, engine: Engine, publisher: EventPublisher, *, batch_size: int = 100):
+        self.engine = engine
+        self.publisher = publisher
+        self.batch_size = batch_size
+
+    def publish_pending(self) -> int:
+        """Publish one batch of due events in commit order; return how many rows were due.
+
+        Rows are locked (SKIP LOCKED on PostgreSQL) so relay replicas share the work.
+        A broker failure keeps the rows published so far and re-raises.
+        """
+        now = datetime.now(UTC)
+        with self.engine.begin() as connection:
+            rows = connection.execute(self._due_query(now)).all()
+            published = []
+            try:
+                for row in rows:
+                    try:
+                        self.publisher.publish(row.event_type, row.body, row.event_id)
+                    except Unroutable as problem:
+                        self._postpone(connection, row, now, str(problem))
+                    else:
+                        published.append(row.id)
+            finally:
+                if published:
+                    connection.execute(update(outbox).where(outbox.c.id.in_(published)).values(published_at=now))
+        return len(rows)
+
+    def _due_query(self, now: datetime):
+        query = (
+            sql_select(outbox.c.id, outbox.c.event_id, outbox.c.event_type, outbox.c.body, outbox.c.attempts)
+            .where(outbox.c.published_at.is_(None))
+            .where(or_(outbox.c.next_attempt_at.is_(None), outbox.c.next_attempt_at <= now))
+            .order_by(outbox.c.id)
+            .limit(self.batch_size)
+        )
+        if self.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return query
+
+    def _postpone(self, connection, row, now: datetime, problem: str) -> None:
+        delay = min(timedelta(seconds=2 ** min(row.attempts, 10)), MAX_RETRY_DELAY)
+        connection.execute(
+            update(outbox)
+            .where(outbox.c.id == row.id)
+            .values(attempts=row.attempts + 1, next_attempt_at=now + delay, last_error=problem)
+        )
+        log.warning("event %s (%s) not routed, retrying in %s", row.event_id, row.event_type, delay)
+
+    def delete_published(self, older_than: timedelta) -> None:
+        cutoff = datetime.now(UTC) - older_than
+        with self.engine.begin() as connection:
+            connection.execute(outbox.delete().where(outbox.c.published_at < cutoff))
+
+
+class PollingWakeup:
+    def __init__(self, interval: float):
+        self.interval = interval
+
+    def wait(self, stop: threading.Event) -> None:
+        stop.wait(self.interval)
+
+    def close(self) -> None:
+        pass
+
+
+class NotifyWakeup:
+    """Wakes on PostgreSQL NOTIFY from the outbox trigger, delivered at commit; polls as a fallback."""
+
+    def __init__(self, database_url: str, fallback_interval: float):
+        self.dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self.fallback_interval = fallback_interval
+        self._connection = None
+
+    def listen(self) -> None:
+        """Start listening before the first drain, so no commit in between goes unnoticed."""
+        try:
+            self._connection = psycopg2.connect(self.dsn)
+            self._connection.autocommit = True
+            self._connection.cursor().execute(f"LISTEN {NOTIFY_CHANNEL}")
+        except psycopg2.Error as problem:
+            log.warning("LISTEN failed, polling instead: %s", problem)
+            self.close()
+
+    def wait(self, stop: threading.Event) -> None:
+        if self._connection is None:
+            self.listen()
+            if self._connection is None:
+                stop.wait(self.fallback_interval)
+                return
+        deadline = time.monotonic() + self.fallback_interval
+        try:
+            while not stop.is_set() and time.monotonic() < deadline:
+                readable, _, _ = select.select([self._connection], [], [], 0.5)
+                if readable:
+                    self._connection.poll()
+                    self._connection.notifies.clear()
+                    return
+        except (psycopg2.Error, OSError) as problem:
+            log.warning("LISTEN connection lost: %s", problem)
+            self.close()
+
+    def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
+
+class RelayLoop:
+    """Drains the outbox whenever woken; survives broker and database outages."""
+
+    retention = timedelta(days=7)
+    cleanup_every = 600.0
+
+    def __init__(self, relay: OutboxRelay, wakeup):
+        self.relay = relay
+        self.wakeup = wakeup
+        self.stop_event = threading.Event()
+        self.last_beat = time.monotonic()
+        self.healthy = False
+
+    def run(self) -> None:
+        if isinstance(self.wakeup, NotifyWakeup):
+            self.wakeup.listen()
+        backoff, last_cleanup = 0.5, 0.0
+        while not self.stop_event.is_set():
+            self.last_beat = time.monotonic()
+            try:
+                while self.relay.publish_pending() == self.relay.batch_size:
+                    pass
+                if self.last_beat - last_cleanup > self.cleanup_every:
+                    self.relay.delete_published(self.retention)
+                    last_cleanup = self.last_beat
+            except (*BROKER_ERRORS, OperationalError) as problem:
+                self.healthy = False
+                log.warning("relay paused (%s): %s; retrying in %.1fs", type(problem).__name__, problem, backoff)
+                self.stop_event.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            self.healthy, backoff = True, 0.5
+            self.wakeup.wait(self.stop_event)
+        self.wakeup.close()
+        self.relay.publisher.close()
+
+    def stop(self, *_signal) -> None:
+        self.stop_event.set()
+
+
+def serve_health(loop: RelayLoop, port: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            alive = time.monotonic() - loop.last_beat < 60
+            checks = {"/health/live": alive, "/health/ready": alive and loop.healthy}
+            if self.path not in checks:
+                self.send_error(404)
+                return
+            body = json.dumps({"status": "ok" if checks[self.path] else "failing"}).encode()
+            self.send_response(200 if checks[self.path] else 503)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("0.0.0.0", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def build_loop(service_name: str, database_url: str, amqp_uri: str, poll_interval: float) -> RelayLoop:
+    engine = create_engine_for(database_url, pool_size=2)
+    relay = OutboxRelay(engine, EventPublisher(amqp_uri, events_exchange(service_name)))
+    if engine.dialect.name == "postgresql":
+        wakeup = NotifyWakeup(database_url, fallback_interval=max(poll_interval, 1.0))
+    else:
+        wakeup = PollingWakeup(poll_interval)
+    return RelayLoop(relay, wakeup)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--service", required=True, help="the service whose outbox to relay, e.g. bookings")
+    parser.add_argument("--database-url", help="default: DATABASE_URL, else the service's SQLite file")
+    parser.add_argument("--amqp-uri", help="default: AMQP_URI")
+    parser.add_argument("--poll-interval", type=float, default=0.1, help="seconds between polls without NOTIFY")
+    parser.add_argument("--health-port", type=int, default=0, help="serve /health/live and /health/ready; 0: off")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+
+    loop = build_loop(
+        args.service,
+        config.database_url(args.service, args.database_url),
+        args.amqp_uri or config.amqp_uri(),
+        args.poll_interval,
+    )
+    signal.signal(signal.SIGTERM, loop.stop)
+    signal.signal(signal.SIGINT, loop.stop)
+    if args.health_port:
+        serve_health(loop, args.health_port)
+    log.info("relaying %s outbox to exchange %s", args.service, loop.relay.publisher.exchange)
+    loop.run()

@@ -1,0 +1,132 @@
+"""Real PostgreSQL databases and RabbitMQ vhosts for tests, created and dropped per test session."""
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+import warnings
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, make_url, text
+
+from salon_infra.database import with_driver
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def amqp_base_uri() -> str:
+    return os.environ.get("TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+
+
+@contextlib.contextmanager
+def temporary_database(prefix: str):
+    """Yield the URL of a fresh PostgreSQL database, dropped afterwards."""
+    admin_url = make_url(postgres_admin_url())
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(with_driver(admin_url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def temporary_vhost():
+    """Yield an AMQP URI on a fresh vhost, so tests never meet a running system's queues.
+
+    Needs rabbitmqctl (the broker's own CLI, run as root here); without it the tests share
+    the base URI's vhost and say so.
+    """
+    base = amqp_base_uri()
+    rabbitmqctl = shutil.which("rabbitmqctl")
+    if rabbitmqctl is None:
+        warnings.warn("rabbitmqctl not found: tests share the broker's default vhost", stacklevel=2)
+        yield base
+        return
+    vhost = f"salon-test-{uuid.uuid4().hex[:10]}"
+    user = make_url(base.replace("amqp://", "postgresql://", 1)).username or "guest"
+    _rabbitmqctl(rabbitmqctl, "add_vhost", vhost)
+    _rabbitmqctl(rabbitmqctl, "set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+    try:
+        yield base.rstrip("/") + "/" + quote(vhost, safe="")
+    finally:
+        _rabbitmqctl(rabbitmqctl, "delete_vhost", vhost)
+
+
+def _rabbitmqctl(executable: str, *args: str) -> None:
+    subprocess.run([executable, "-q", *args], check=True, capture_output=True, timeout=60)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_service(module: str, config_file, env: dict, *, log_path, health_port: int, timeout: float = 60):
+    """Run `nameko run` for a service in a subprocess, as production does; yield once ready."""
+    process = _start(
+        [sys.executable, "-m", "nameko", "run", "--config", str(config_file), module],
+        {**env, "HEALTH_ADDRESS": f"127.0.0.1:{health_port}"},
+        log_path,
+    )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{health_port}/health/ready", process, log_path, timeout)
+        yield process
+    finally:
+        stop_process(process)
+
+
+def _start(command: list[str], env: dict, log_path) -> subprocess.Popen:
+    log = open(log_path, "ab")  # noqa: SIM115 - owned by the child process
+    return subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, log_path, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args} exited with {process.returncode}; see {log_path}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} not healthy after {timeout}s; see {log_path}")
+
+
+def stop_process(process: subprocess.Popen, grace: float = 10) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def schema_drift(database_url: str, metadata) -> list:
+    """Differences between a migrated database and the models; a test asserts there are none."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    engine = create_engine(with_driver(database_url))
+    try:
+        with engine.connect() as connection:
+            return compare_metadata(MigrationContext.configure(connection), metadata)
+    finally:
+        engine.dispose()

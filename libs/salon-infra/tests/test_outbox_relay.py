@@ -1,0 +1,122 @@
+import json
+import threading
+import time
+
+import pika.exceptions
+import pytest
+from conftest import bind_queue
+from sqlalchemy import select
+
+from salon_infra.database import UnitOfWork
+from salon_infra.outbox import outbox_table
+from salon_infra.relay import (
+    EventPublisher,
+    NotifyWakeup,
+    OutboxRelay,
+    RelayLoop,
+    events_exchange,
+)
+from salon_infra.testing import free_port
+
+EXCHANGE = events_exchange("testsvc")
+
+
+def record(sessions, event_type="thing_happened", commit=True):
+    with UnitOfWork(sessions) as uow:
+        event_id = uow.record_event(event_type, 7, {"thing_id": 1})
+        if commit:
+            uow.commit()
+    return event_id
+
+
+def outbox_rows(engine):
+    with engine.connect() as connection:
+        return connection.execute(select(outbox_table).order_by(outbox_table.c.id)).all()
+
+
+def wait_for_message(channel, queue, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        method, properties, body = channel.basic_get(queue, auto_ack=True)
+        if method:
+            return properties, json.loads(body)
+        time.sleep(0.02)
+    return None, None
+
+
+def test_an_event_is_written_only_with_its_commit(engine, sessions):
+    record(sessions, commit=False)
+    assert outbox_rows(engine) == []
+    event_id = record(sessions)
+    [row] = outbox_rows(engine)
+    assert row.event_id == event_id and row.published_at is None
+
+
+def test_relay_publishes_the_envelope_and_marks_it(engine, sessions, amqp_uri, broker):
+    queue = bind_queue(broker, EXCHANGE, "thing_happened")
+    event_id = record(sessions)
+    relay = OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE))
+
+    assert relay.publish_pending() == 1
+    properties, message = wait_for_message(broker, queue)
+    assert message["event_id"] == event_id
+    assert message["company_id"] == 7 and message["data"] == {"thing_id": 1}
+    assert properties.message_id == event_id and properties.delivery_mode == 2
+    assert outbox_rows(engine)[0].published_at is not None
+    assert relay.publish_pending() == 0
+
+
+def test_event_committed_while_broker_unreachable_is_delivered_later(engine, sessions, amqp_uri, broker):
+    queue = bind_queue(broker, EXCHANGE, "thing_happened")
+    unreachable = OutboxRelay(engine, EventPublisher(f"amqp://guest:guest@127.0.0.1:{free_port()}/", EXCHANGE))
+    event_id = record(sessions)
+
+    with pytest.raises((pika.exceptions.AMQPError, OSError)):
+        unreachable.publish_pending()
+    assert outbox_rows(engine)[0].published_at is None
+
+    OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE)).publish_pending()
+    _, message = wait_for_message(broker, queue)
+    assert message["event_id"] == event_id
+
+
+def test_unroutable_event_stays_and_is_retried_later(engine, sessions, amqp_uri, broker):
+    record(sessions, event_type="nobody_listens")
+    relay = OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE))
+    relay.publish_pending()
+    [row] = outbox_rows(engine)
+    assert row.published_at is None and row.attempts == 1 and row.next_attempt_at is not None
+    assert relay.publish_pending() == 0  # not due yet
+
+
+def test_events_keep_commit_order(engine, sessions, amqp_uri, broker):
+    queue = bind_queue(broker, EXCHANGE, "#")
+    ids = [record(sessions, event_type=f"step_{n}") for n in range(5)]
+    OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE)).publish_pending()
+    received = [wait_for_message(broker, queue)[1]["event_id"] for _ in ids]
+    assert received == ids
+
+
+def test_loop_wakes_on_commit_through_notify(engine, sessions, amqp_uri, broker):
+    queue = bind_queue(broker, EXCHANGE, "thing_happened")
+    relay = OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE))
+    loop = RelayLoop(relay, NotifyWakeup(engine.url.render_as_string(hide_password=False), fallback_interval=30))
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    try:
+        time.sleep(0.3)  # the loop is now parked in LISTEN, 30 s from its next poll
+        event_id = record(sessions)
+        _, message = wait_for_message(broker, queue, timeout=3)
+        assert message and message["event_id"] == event_id
+    finally:
+        loop.stop()
+        thread.join(timeout=35)
+
+
+def test_a_consumer_claims_an_event_once(sessions):
+    with UnitOfWork(sessions) as uow:
+        assert uow.claim_event("e-1", "scheduling.busy_times") is True
+        uow.commit()
+    with UnitOfWork(sessions) as uow:
+        assert uow.claim_event("e-1", "scheduling.busy_times") is False
+        assert uow.claim_event("e-1", "notifications.confirmations") is True

@@ -1,0 +1,1 @@
+"""Clients' rules, free of any framework."""

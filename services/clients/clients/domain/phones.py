@@ -1,0 +1,51 @@
+"""Phone numbers as the salon's clients type them, normalised to E.164 with `phonenumbers`."""
+
+import phonenumbers
+
+
+class InvalidPhone(ValueError):
+    pass
+
+
+def normalise_phone(raw: str, default_region: str | None = None) -> str:
+    """Return the number in E.164 ("+4915112345678").
+
+    Accepted: international form ("+49 151 ...", "0049 151 ..."); a national number in the
+    company's region ("0151 ..."); or all digits with the country code and no plus
+    ("4915112345678"), the form salons export from other systems.
+    """
+    text = raw.strip()
+    if not text:
+        raise InvalidPhone("is empty")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if text.startswith("+"):
+        candidates = [(text, None)]
+    elif _starts_with_country_code(text, default_region):
+        candidates = [("+" + text, None), (text, default_region)]
+    else:
+        candidates = [(text, default_region), ("+" + text, None)]
+    for candidate, region in candidates:
+        number = _parse(candidate, region)
+        if number is not None and phonenumbers.is_valid_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise InvalidPhone(f"{raw!r} is not a valid phone number")
+
+
+def _starts_with_country_code(text: str, region: str | None) -> bool:
+    if region is None:
+        return False
+    return text.startswith(str(phonenumbers.country_code_for_region(region)))
+
+
+def _parse(text: str, region: str | None):
+    if region is None and not text.startswith("+"):
+        return None
+    try:
+        return phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+def is_known_region(region: str) -> bool:
+    return region in phonenumbers.SUPPORTED_REGIONS

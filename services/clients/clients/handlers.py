@@ -1,0 +1,89 @@
+"""The clients service's use cases. Each takes a unit of work and commits explicitly."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from clients.domain.phones import InvalidPhone, normalise_phone
+from clients.models import Client
+from salon_infra.database import UnitOfWork
+from salon_infra.errors import InvalidInput, NotFound
+
+
+def find_or_create_client(
+    uow: UnitOfWork, company_id: int, phone: str, name: str, email: str | None = None, default_region: str | None = None
+) -> Client:
+    """The company's client with this phone; created if new. An existing card keeps its name;
+    an email is filled in only where the card has none."""
+    phone = _normalised(phone, default_region)
+    with uow:
+        client = _by_phone(uow, company_id, phone)
+        if client is None:
+            now = datetime.now(UTC)
+            client = Client(company_id=company_id, phone=phone, name=name, email=email, created_at=now, updated_at=now)
+            uow.session.add(client)
+        elif email and not client.email:
+            client.email, client.updated_at = email, datetime.now(UTC)
+        try:
+            uow.commit()
+        except IntegrityError:  # the same new phone, created by a concurrent request
+            uow.session.rollback()
+            client = _by_phone(uow, company_id, phone)
+    return client
+
+
+def get_client(uow: UnitOfWork, company_id: int, client_id: int) -> Client:
+    with uow:
+        return _get(uow, company_id, client_id)
+
+
+def get_clients(uow: UnitOfWork, company_id: int, client_ids: list[int]) -> list[Client]:
+    if not client_ids:
+        return []
+    with uow:
+        query = select(Client).where(Client.company_id == company_id, Client.id.in_(set(client_ids)))
+        return list(uow.session.scalars(query.order_by(Client.id)))
+
+
+def search_clients(uow: UnitOfWork, company_id: int, text: str, limit: int = 20) -> list[Client]:
+    """Clients whose name contains `text`, or whose phone contains its digits."""
+    conditions = [Client.name.ilike(f"%{_escape_like(text)}%", escape="\\")]
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) >= 3:
+        conditions.append(Client.phone.contains(digits))
+    with uow:
+        query = select(Client).where(Client.company_id == company_id, or_(*conditions))
+        return list(uow.session.scalars(query.order_by(Client.name, Client.id).limit(limit)))
+
+
+def update_client(uow: UnitOfWork, company_id: int, client_id: int, changes: dict) -> Client:
+    with uow:
+        client = _get(uow, company_id, client_id)
+        for field, value in changes.items():
+            setattr(client, field, value)
+        client.updated_at = datetime.now(UTC)
+        uow.commit()
+    return client
+
+
+def _normalised(phone: str, default_region: str | None) -> str:
+    try:
+        return normalise_phone(phone, default_region)
+    except InvalidPhone as problem:
+        raise InvalidInput.field("phone", str(problem)) from None
+
+
+def _by_phone(uow: UnitOfWork, company_id: int, phone: str) -> Client | None:
+    return uow.session.scalar(select(Client).where(Client.company_id == company_id, Client.phone == phone))
+
+
+def _get(uow: UnitOfWork, company_id: int, client_id: int) -> Client:
+    client = uow.session.scalar(select(Client).where(Client.company_id == company_id, Client.id == client_id))
+    if client is None:
+        raise NotFound(f"client {client_id} not found")
+    return client
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,48 @@
+"""What crosses the clients service's RPC boundary."""
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from clients.domain.phones import is_known_region
+
+
+def known_region(region: str) -> None:
+    if not is_known_region(region):
+        raise ValidationError("Not a supported ISO 3166 region code, e.g. DE.")
+
+
+company_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+client_name = fields.String(validate=validate.Length(min=1, max=200))
+email = fields.Email(allow_none=True, validate=validate.Length(max=254))
+
+
+class ClientSchema(Schema):
+    id = fields.Integer()
+    company_id = fields.Integer()
+    phone = fields.String()
+    name = fields.String()
+    email = fields.String(allow_none=True)
+    created_at = fields.AwareDateTime()
+
+
+class FindOrCreateClientSchema(Schema):
+    company_id = company_id
+    phone = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = email
+    default_region = fields.String(load_default=None, allow_none=True, validate=known_region)
+
+
+class ClientIdsSchema(Schema):
+    company_id = company_id
+    client_ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(max=1000))
+
+
+class SearchClientsSchema(Schema):
+    company_id = company_id
+    text = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class UpdateClientSchema(Schema):
+    name = client_name
+    email = email

@@ -1,0 +1,50 @@
+"""The clients service's RPC entrypoints: validate, call a handler, dump the result."""
+
+from nameko.rpc import rpc
+
+from clients import handlers
+from clients.schemas import (
+    ClientIdsSchema,
+    ClientSchema,
+    FindOrCreateClientSchema,
+    SearchClientsSchema,
+    UpdateClientSchema,
+)
+from salon_infra.dependencies import Database, HealthChecks
+from salon_infra.validation import load
+
+CLIENT = ClientSchema()
+CLIENTS = ClientSchema(many=True)
+
+
+class ClientsService(HealthChecks):
+    name = "clients"
+    uow = Database("clients")
+
+    @rpc
+    def find_or_create_client(self, company_id, client, default_region=None):
+        command = load(
+            FindOrCreateClientSchema(), {**client, "company_id": company_id, "default_region": default_region}
+        )
+        return CLIENT.dump(handlers.find_or_create_client(self.uow, **command))
+
+    @rpc
+    def get_client(self, company_id, client_id):
+        query = load(ClientIdsSchema(), {"company_id": company_id, "client_ids": [client_id]})
+        return CLIENT.dump(handlers.get_client(self.uow, query["company_id"], query["client_ids"][0]))
+
+    @rpc
+    def get_clients(self, company_id, client_ids):
+        query = load(ClientIdsSchema(), {"company_id": company_id, "client_ids": client_ids})
+        return CLIENTS.dump(handlers.get_clients(self.uow, **query))
+
+    @rpc
+    def search_clients(self, company_id, text, limit=20):
+        query = load(SearchClientsSchema(), {"company_id": company_id, "text": text, "limit": limit})
+        return CLIENTS.dump(handlers.search_clients(self.uow, **query))
+
+    @rpc
+    def update_client(self, company_id, client_id, changes):
+        ids = load(ClientIdsSchema(), {"company_id": company_id, "client_ids": [client_id]})
+        client = handlers.update_client(self.uow, ids["company_id"], client_id, load(UpdateClientSchema(), changes))
+        return CLIENT.dump(client)

@@ -1,0 +1,74 @@
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from clients import handlers
+from clients.models import Client
+from salon_infra.database import UnitOfWork
+from salon_infra.errors import InvalidInput, NotFound
+
+
+def test_one_card_per_phone_whatever_its_spelling(uow, company_id):
+    first = handlers.find_or_create_client(uow, company_id, "0151 23456789", "Anna", default_region="DE")
+    again = handlers.find_or_create_client(uow, company_id, "+49 151 234 567 89", "Anna S.")
+    assert again.id == first.id and again.phone == "+4915123456789"
+    assert again.name == "Anna"  # an existing card keeps its name
+
+
+def test_the_same_phone_in_another_company_is_another_client(uow, company_id):
+    ours = handlers.find_or_create_client(uow, company_id, "+4915123456789", "Anna")
+    theirs = handlers.find_or_create_client(uow, company_id + 1, "+4915123456789", "Anna")
+    assert ours.id != theirs.id
+    with pytest.raises(NotFound):
+        handlers.get_client(uow, company_id + 1, ours.id)
+
+
+def test_email_is_filled_in_only_where_missing(uow, company_id):
+    handlers.find_or_create_client(uow, company_id, "+4915123456780", "Ben")
+    filled = handlers.find_or_create_client(uow, company_id, "+4915123456780", "Ben", email="ben@example.com")
+    kept = handlers.find_or_create_client(uow, company_id, "+4915123456780", "Ben", email="other@example.com")
+    assert filled.email == kept.email == "ben@example.com"
+
+
+def test_concurrent_first_bookings_make_one_card(sessions, company_id):
+    def create(_):
+        return handlers.find_or_create_client(UnitOfWork(sessions), company_id, "+4915100000001", "Cara").id
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = set(pool.map(create, range(16)))
+    assert len(ids) == 1
+
+
+def test_an_invalid_phone_names_the_field(uow, company_id):
+    with pytest.raises(InvalidInput) as problem:
+        handlers.find_or_create_client(uow, company_id, "12", "Dan", default_region="DE")
+    assert list(problem.value.errors) == ["phone"]
+
+
+def test_search_by_name_or_phone_digits(uow, company_id):
+    anna = handlers.find_or_create_client(uow, company_id, "+4915111111111", "Anna Schmidt")
+    handlers.find_or_create_client(uow, company_id, "+4915122222222", "Bernd")
+    handlers.find_or_create_client(uow, company_id + 1, "+4915133333333", "Anna Other")
+    assert [c.id for c in handlers.search_clients(uow, company_id, "schmi")] == [anna.id]
+    assert [c.id for c in handlers.search_clients(uow, company_id, "1111 111")] == [anna.id]
+    assert handlers.search_clients(uow, company_id, "100%") == []
+
+
+def test_get_clients_returns_only_the_companys(uow, company_id):
+    ours = handlers.find_or_create_client(uow, company_id, "+4915144444444", "E")
+    theirs = handlers.find_or_create_client(uow, company_id + 1, "+4915155555555", "F")
+    assert [c.id for c in handlers.get_clients(uow, company_id, [ours.id, theirs.id])] == [ours.id]
+
+
+def test_update_client(uow, company_id):
+    client = handlers.find_or_create_client(uow, company_id, "+4915166666666", "G")
+    handlers.update_client(uow, company_id, client.id, {"name": "Gina", "email": "g@example.com"})
+    assert handlers.get_client(uow, company_id, client.id).name == "Gina"
+    with pytest.raises(NotFound):
+        handlers.update_client(uow, company_id + 1, client.id, {"name": "X"})
+
+
+def test_migrations_match_the_models(database_url):
+    from salon_infra.testing import schema_drift
+
+    assert schema_drift(database_url, Client.metadata) == []

@@ -1,0 +1,32 @@
+import pytest
+
+from clients.domain.phones import InvalidPhone, normalise_phone
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "expected"),
+    [
+        ("+49 151 23456789", None, "+4915123456789"),
+        ("0049 151 23456789", None, "+4915123456789"),
+        ("0151 23456789", "DE", "+4915123456789"),
+        ("(0151) 234-567-89", "DE", "+4915123456789"),
+        ("4915123456789", "DE", "+4915123456789"),  # exported without the plus
+        ("12123445678", None, "+12123445678"),  # the seed's import example
+        ("+1 (212) 344-5678", "DE", "+12123445678"),  # international wins over the region
+    ],
+)
+def test_normalises_to_e164(raw, region, expected):
+    assert normalise_phone(raw, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "region"), [("", None), ("   ", "DE"), ("12345", "DE"), ("+49 1", None), ("abc", "DE")]
+)
+def test_rejects_what_is_not_a_phone(raw, region):
+    with pytest.raises(InvalidPhone):
+        normalise_phone(raw, region)
+
+
+def test_a_national_number_needs_a_region():
+    with pytest.raises(InvalidPhone):
+        normalise_phone("0151 23456789")

@@ -1,0 +1,1 @@
+"""Scheduling domain logic: pure functions and value objects, no I/O."""
