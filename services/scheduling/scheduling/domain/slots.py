@@ -50,9 +50,10 @@ class Interval:
     _end_us: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        _require_aware(self.start, "Interval.start")
-        _require_aware(self.end, "Interval.end")
-        start_us, end_us = _to_us(self.start), _to_us(self.end)
+        try:
+            start_us, end_us = _to_us(self.start), _to_us(self.end)
+        except TypeError:  # naive datetimes cannot be subtracted from an aware one
+            raise ValueError(f"Interval needs aware datetimes, got {self.start!r}, {self.end!r}") from None
         if end_us < start_us:
             raise ValueError(f"Interval ends before it starts: {self.start} > {self.end}")
         object.__setattr__(self, "_start_us", start_us)

@@ -533,14 +533,12 @@ def _reference_slots(staff, tz, first_day, last_day, step_minutes, not_before):
     days = []
     day = first_day
     while day <= last_day:
-        wall_times = [datetime.combine(day, time()) + timedelta(minutes=m) for m in range(0, 1440, step_minutes)]
+        midnight = datetime.combine(day, time())
         instants = sorted(
             {
-                utc
-                for wall in wall_times
-                for fold in (0, 1)
-                if (utc := wall.replace(tzinfo=tz, fold=fold).astimezone(UTC)).astimezone(tz).replace(tzinfo=None)
-                == wall
+                instant
+                for minute in range(0, 1440, step_minutes)
+                for instant in _occurrences(midnight + timedelta(minutes=minute), tz)
             }
         )
         plans = {m.staff_member_id: m.working_hours.plan_for(day) for m in staff}
@@ -561,6 +559,11 @@ def _reference_slots(staff, tz, first_day, last_day, step_minutes, not_before):
         days.append(DaySlots(day, tuple(slots)))
         day += timedelta(days=1)
     return tuple(days)
+
+
+def _occurrences(wall, tz):
+    instants = (wall.replace(tzinfo=tz, fold=fold).astimezone(UTC) for fold in (0, 1))
+    return [instant for instant in instants if instant.astimezone(tz).replace(tzinfo=None) == wall]
 
 
 def _spans(day, local_spans, tz):
