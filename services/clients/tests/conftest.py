@@ -7,7 +7,7 @@ from salon_infra.database import UnitOfWork, create_engine_for, session_factory
 from salon_infra.migrations import upgrade
 from salon_infra.testing import temporary_database
 
-_company_ids = itertools.count(random.randint(1_000_000, 9_000_000))
+_company_ids = itertools.count(random.randint(100_000, 900_000) * 10, 10)
 
 
 @pytest.fixture(scope="session")

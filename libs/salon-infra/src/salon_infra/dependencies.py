@@ -2,12 +2,18 @@
 
 import json
 
+import eventlet
+from nameko.exceptions import deserialize_to_instance
 from nameko.extensions import DependencyProvider
-from nameko.rpc import rpc
+from nameko.rpc import RpcProxy, rpc
 from nameko.web.handlers import http
 
-from salon_infra import config
+from salon_infra import config, errors
 from salon_infra.database import UnitOfWork, create_engine_for, session_factory
+
+# A service calling another gets our error types back as themselves, not as RemoteError.
+for _error_type in errors.ALL:
+    deserialize_to_instance(_error_type)
 
 
 def ensure_green_psycopg() -> None:
@@ -68,3 +74,35 @@ class HealthChecks:
         except Exception as problem:  # any failure means not ready; the probe reports it
             return 503, JSON, json.dumps({"status": "failing", "database": str(problem)})
         return 200, JSON, json.dumps({"status": "ok"})
+
+
+class TimedRpcProxy(RpcProxy):
+    """nameko's RpcProxy, but a call that gets no answer within `timeout` seconds raises
+    ServiceUnavailable instead of waiting forever. RPC_TIMEOUT_SECONDS overrides it."""
+
+    def __init__(self, target_service: str, timeout: float = 5.0, **options):
+        super().__init__(target_service, **options)
+        self.timeout = timeout
+
+    def setup(self):
+        super().setup()
+        self.timeout = float(self.container.config.get("RPC_TIMEOUT_SECONDS") or self.timeout)
+
+    def get_dependency(self, worker_ctx):
+        return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
+
+
+class _TimedServiceProxy:
+    def __init__(self, proxy, service_name: str, timeout: float):
+        self._proxy, self._service_name, self._timeout = proxy, service_name, timeout
+
+    def __getattr__(self, method_name: str):
+        method = getattr(self._proxy, method_name)
+
+        def call(*args, **kwargs):
+            reply = method.call_async(*args, **kwargs)
+            late = errors.ServiceUnavailable(f"{self._service_name}.{method_name} gave no answer in {self._timeout}s")
+            with eventlet.Timeout(self._timeout, late):
+                return reply.result()
+
+        return call

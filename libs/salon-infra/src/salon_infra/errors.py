@@ -36,3 +36,10 @@ class Conflict(ServiceError):
 
 class AuthenticationFailed(ServiceError):
     """Credentials did not match."""
+
+
+class ServiceUnavailable(ServiceError):
+    """A service this one depends on did not answer in time."""
+
+
+ALL = (ServiceError, NotFound, InvalidInput, Conflict, AuthenticationFailed, ServiceUnavailable)

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     insert,
     select,
+    text,
 )
 from sqlalchemy.orm import Session
 
@@ -74,8 +75,8 @@ def create_tables_v1(op) -> None:
         "ix_outbox_unpublished",
         "outbox",
         ["id"],
-        postgresql_where="published_at IS NULL",
-        sqlite_where="published_at IS NULL",
+        postgresql_where=text("published_at IS NULL"),
+        sqlite_where=text("published_at IS NULL"),
     )
     if op.get_bind().dialect.name == "postgresql":
         op.execute(

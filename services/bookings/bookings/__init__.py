@@ -1,0 +1,2 @@
+"""The bookings service: appointments, their changes, and the rule that a staff member's
+live appointments never overlap."""

@@ -1,0 +1,1 @@
+"""Bookings' rules, free of any framework."""

@@ -1,0 +1,63 @@
+"""Rules about appointments that need neither a database nor a broker."""
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+SOURCES = ("widget", "admin", "mobile", "import", "api")
+ONLINE_SOURCES = frozenset({"widget", "api"})
+
+# Visit statuses with the numbers the seed's Excel import uses.
+VISIT_STATUS_CODES = {"no_show": -1, "pending": 0, "arrived": 1, "confirmed": 2}
+
+BOOKED, CANCELLED, DELETED = "booked", "cancelled", "deleted"
+
+
+@dataclass(frozen=True)
+class ServiceLine:
+    service_id: int
+    title: str
+    duration_minutes: int
+    price: int  # minor units of the company's currency
+
+
+@dataclass(frozen=True)
+class Quote:
+    """What scheduling says one staff member's appointment would be."""
+
+    staff_member_id: int
+    starts_at: datetime
+    ends_at: datetime
+    services: tuple[ServiceLine, ...]
+
+
+def checks_working_hours(source: str) -> bool:
+    """Clients booking online get only times inside working hours and on the slot grid.
+    Staff (admin, mobile) may book outside them, and imports carry history as it was."""
+    return source in ONLINE_SOURCES
+
+
+def overlaps(start: datetime, end: datetime, other_start: datetime, other_end: datetime) -> bool:
+    return start < other_end and other_start < end
+
+
+def fair_order(candidates: Sequence[int], booked_minutes: Mapping[int, int]) -> list[int]:
+    """For "any specialist": the least booked first; the caller's order breaks ties."""
+    position = {staff_member_id: index for index, staff_member_id in enumerate(candidates)}
+    return sorted(
+        candidates, key=lambda staff_member_id: (booked_minutes.get(staff_member_id, 0), position[staff_member_id])
+    )
+
+
+def request_fingerprint(request: Mapping) -> str:
+    """Identifies a create request, so a reused idempotency key with other content is caught."""
+    canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def state_of(cancelled_at: datetime | None, deleted_at: datetime | None) -> str:
+    if deleted_at is not None:
+        return DELETED
+    return CANCELLED if cancelled_at is not None else BOOKED

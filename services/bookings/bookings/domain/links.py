@@ -1,0 +1,34 @@
+"""The secret link a client gets to view, reschedule or cancel a booking.
+
+The token names the booking and carries an HMAC of it, so nothing is stored and a
+replayed create can hand back the same link.
+"""
+
+import base64
+import hashlib
+import hmac
+
+
+class InvalidLink(ValueError):
+    pass
+
+
+def sign_link(secret: str, company_id: int, appointment_id: int) -> str:
+    return f"{company_id}-{appointment_id}-{_signature(secret, company_id, appointment_id)}"
+
+
+def read_link(secret: str, token: str) -> tuple[int, int]:
+    """The (company_id, appointment_id) a token names; InvalidLink if it was not signed by us."""
+    try:
+        company_part, appointment_part, signature = token.split("-", 2)
+        company_id, appointment_id = int(company_part), int(appointment_part)
+    except ValueError:
+        raise InvalidLink("malformed booking link") from None
+    if not hmac.compare_digest(signature, _signature(secret, company_id, appointment_id)):
+        raise InvalidLink("unknown booking link")
+    return company_id, appointment_id
+
+
+def _signature(secret: str, company_id: int, appointment_id: int) -> str:
+    digest = hmac.new(secret.encode(), f"{company_id}:{appointment_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()

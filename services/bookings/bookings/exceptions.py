@@ -1,0 +1,12 @@
+from salon_infra.errors import Conflict
+
+
+class SlotTaken(Conflict):
+    """Another live appointment of the staff member overlaps this time."""
+
+    def __init__(self, message: str = "that time is already taken", *details):
+        super().__init__(message, *details)
+
+
+class AppointmentClosed(Conflict):
+    """The appointment was cancelled or deleted and can no longer change."""

@@ -1,0 +1,112 @@
+"""The bookings service's RPC entrypoints: validate, call a handler, dump the result."""
+
+from nameko.dependency_providers import Config
+from nameko.rpc import rpc
+
+from bookings import handlers
+from bookings.schemas import (
+    AppointmentSchema,
+    CancelSchema,
+    CreateAppointmentSchema,
+    LinkRescheduleSchema,
+    LinkSchema,
+    ListAppointmentsSchema,
+    RecordIdsSchema,
+    RescheduleSchema,
+)
+from salon_infra.dependencies import Database, HealthChecks, TimedRpcProxy
+from salon_infra.validation import load
+
+APPOINTMENT = AppointmentSchema()
+APPOINTMENTS = AppointmentSchema(many=True)
+CLIENT_ONLINE = {"source": "widget"}
+
+
+class BookingsService(HealthChecks):
+    name = "bookings"
+    uow = Database("bookings")
+    scheduling = TimedRpcProxy("scheduling")
+    config = Config()
+
+    @rpc
+    def create_appointment(self, company_id, appointment):
+        ids = load(RecordIdsSchema(), {"company_id": company_id})
+        command = load(CreateAppointmentSchema(), appointment)
+        booked = handlers.create_appointment(
+            self.uow, self.scheduling.quote_appointment, self._link_secret, ids["company_id"], command
+        )
+        return self._booked(booked)
+
+    @rpc
+    def reschedule_appointment(self, company_id, appointment_id, change):
+        ids = self._ids(company_id, appointment_id)
+        command = load(RescheduleSchema(), change)
+        appointment = handlers.reschedule_appointment(
+            self.uow, self.scheduling.quote_appointment, ids["company_id"], ids["appointment_id"], command
+        )
+        return APPOINTMENT.dump(appointment)
+
+    @rpc
+    def cancel_appointment(self, company_id, appointment_id, cancellation):
+        ids = self._ids(company_id, appointment_id)
+        command = load(CancelSchema(), cancellation)
+        return APPOINTMENT.dump(
+            handlers.cancel_appointment(self.uow, ids["company_id"], ids["appointment_id"], **command)
+        )
+
+    @rpc
+    def get_appointment(self, company_id, appointment_id):
+        ids = self._ids(company_id, appointment_id)
+        return APPOINTMENT.dump(handlers.get_appointment(self.uow, ids["company_id"], ids["appointment_id"]))
+
+    @rpc
+    def list_appointments(self, company_id, query):
+        ids = load(RecordIdsSchema(), {"company_id": company_id})
+        return APPOINTMENTS.dump(
+            handlers.list_appointments(self.uow, ids["company_id"], load(ListAppointmentsSchema(), query))
+        )
+
+    @rpc
+    def get_appointment_by_link(self, token):
+        appointment = self._by_link(token)
+        return APPOINTMENT.dump(appointment)
+
+    @rpc
+    def reschedule_by_link(self, token, change):
+        """A client moves their own booking: online rules apply (working hours, slot grid)."""
+        appointment = self._by_link(token)
+        command = {
+            **load(LinkRescheduleSchema(), change),
+            "staff_member_id": None,
+            "actor": {"kind": "client", "id": appointment.client_id},
+            **CLIENT_ONLINE,
+        }
+        moved = handlers.reschedule_appointment(
+            self.uow, self.scheduling.quote_appointment, appointment.company_id, appointment.id, command
+        )
+        return APPOINTMENT.dump(moved)
+
+    @rpc
+    def cancel_by_link(self, token):
+        appointment = self._by_link(token)
+        actor = {"kind": "client", "id": appointment.client_id}
+        return APPOINTMENT.dump(handlers.cancel_appointment(self.uow, appointment.company_id, appointment.id, actor))
+
+    @property
+    def _link_secret(self) -> str:
+        return self.config["BOOKING_LINK_SECRET"]
+
+    def _by_link(self, token):
+        return handlers.appointment_by_link(self.uow, self._link_secret, load(LinkSchema(), {"token": token})["token"])
+
+    @staticmethod
+    def _ids(company_id, appointment_id) -> dict:
+        return load(RecordIdsSchema(), {"company_id": company_id, "appointment_id": appointment_id})
+
+    @staticmethod
+    def _booked(booked: handlers.Booked) -> dict:
+        return {
+            "appointment": APPOINTMENT.dump(booked.appointment),
+            "link_token": booked.link_token,
+            "replayed": booked.replayed,
+        }

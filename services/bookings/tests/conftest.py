@@ -1,0 +1,79 @@
+import itertools
+import random
+from datetime import timedelta
+
+import pytest
+
+from salon_infra.database import UnitOfWork, create_engine_for, session_factory
+from salon_infra.migrations import upgrade
+from salon_infra.testing import temporary_database
+
+_company_ids = itertools.count(random.randint(100_000, 900_000) * 10, 10)
+
+
+@pytest.fixture(scope="session")
+def database_url():
+    with temporary_database("bookings_test") as url:
+        upgrade("bookings", url)
+        yield url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    engine = create_engine_for(database_url, pool_size=60)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sessions(engine):
+    return session_factory(engine)
+
+
+@pytest.fixture
+def uow(sessions):
+    return UnitOfWork(sessions)
+
+
+@pytest.fixture
+def company_id():
+    return next(_company_ids)
+
+
+class FakeScheduling:
+    """Stands in for scheduling.quote_appointment: service 1 takes 60 min, 2 takes 30, 3 takes 90."""
+
+    durations = {1: 60, 2: 30, 3: 90}
+
+    def __init__(self):
+        self.off_duty: set[int] = set()
+        self.queries: list[dict] = []
+
+    def quote_appointment(self, company_id: int, query: dict) -> dict:
+        from datetime import datetime
+
+        self.queries.append(query)
+        starts_at = datetime.fromisoformat(query["starts_at"])
+        minutes = sum(self.durations[service_id] for service_id in query["service_ids"])
+        quotes, problems = [], {}
+        for staff_member_id in query["staff_member_ids"]:
+            if staff_member_id in self.off_duty:
+                problems[str(staff_member_id)] = "outside working hours"
+                continue
+            quotes.append(
+                {
+                    "staff_member_id": staff_member_id,
+                    "starts_at": starts_at.isoformat(),
+                    "ends_at": (starts_at + timedelta(minutes=minutes)).isoformat(),
+                    "services": [
+                        {"service_id": s, "title": f"Service {s}", "duration_minutes": self.durations[s], "price": 2500}
+                        for s in query["service_ids"]
+                    ],
+                }
+            )
+        return {"quotes": quotes, "problems": problems}
+
+
+@pytest.fixture
+def scheduling():
+    return FakeScheduling()
