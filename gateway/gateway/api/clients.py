@@ -1,0 +1,30 @@
+"""The salon's client cards."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from gateway.auth import SECURITY, staff_required, staff_user
+from gateway.remote import remote
+from gateway.schemas import ClientCardSchema, ClientSearchSchema
+
+blp = Blueprint("clients", __name__, url_prefix="/api/v1", description="Client cards")
+
+
+@blp.route("/clients")
+class Clients(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(ClientSearchSchema, location="query")
+    @blp.response(200, ClientCardSchema(many=True))
+    @staff_required
+    def get(self, query):
+        """Find clients by part of the name or of the phone number."""
+        return remote().clients.search_clients(staff_user().company_id, query["q"], query["limit"])
+
+
+@blp.route("/clients/<int:client_id>")
+class Client(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, ClientCardSchema)
+    @staff_required
+    def get(self, client_id):
+        return remote().clients.get_client(staff_user().company_id, client_id)

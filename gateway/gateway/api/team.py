@@ -1,0 +1,109 @@
+"""The salon's team: staff members, their working hours, days that differ, and breaks."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from gateway.auth import SECURITY, manager_required, staff_required, staff_user
+from gateway.remote import remote
+from gateway.schemas import (
+    BreakSchema,
+    DateOverrideSchema,
+    DayPlanSchema,
+    StaffMemberSchema,
+    WeeklyHoursSchema,
+    WorkingHoursSchema,
+)
+
+blp = Blueprint("team", __name__, url_prefix="/api/v1", description="Staff members and their working hours")
+
+
+def _company() -> int:
+    return staff_user().company_id
+
+
+@blp.route("/staff")
+class StaffMembers(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, StaffMemberSchema(many=True))
+    @staff_required
+    def get(self):
+        return remote().scheduling.list_staff(_company(), include_inactive=True)
+
+    @blp.doc(security=SECURITY)
+    @blp.arguments(StaffMemberSchema)
+    @blp.response(201, StaffMemberSchema)
+    @manager_required
+    def post(self, staff_member):
+        return remote().scheduling.create_staff_member(_company(), staff_member)
+
+
+@blp.route("/staff/<int:staff_member_id>")
+class StaffMember(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, StaffMemberSchema)
+    @staff_required
+    def get(self, staff_member_id):
+        return remote().scheduling.get_staff_member(_company(), staff_member_id)
+
+    @blp.doc(security=SECURITY)
+    @blp.arguments(StaffMemberSchema(partial=True))
+    @blp.response(200, StaffMemberSchema)
+    @manager_required
+    def patch(self, changes, staff_member_id):
+        return remote().scheduling.update_staff_member(_company(), staff_member_id, changes)
+
+
+@blp.route("/staff/<int:staff_member_id>/working-hours")
+class WorkingHours(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, WorkingHoursSchema)
+    @staff_required
+    def get(self, staff_member_id):
+        return remote().scheduling.get_working_hours(_company(), staff_member_id)
+
+    @blp.doc(security=SECURITY)
+    @blp.arguments(WeeklyHoursSchema)
+    @blp.response(200, WorkingHoursSchema)
+    @manager_required
+    def put(self, hours, staff_member_id):
+        """Replace the weekly pattern; weekdays left out are days off."""
+        return remote().scheduling.set_weekly_hours(_company(), staff_member_id, hours["weekly"])
+
+
+@blp.route("/staff/<int:staff_member_id>/date-overrides/<string:date>")
+class DateOverride(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(DayPlanSchema)
+    @blp.response(200, DateOverrideSchema)
+    @manager_required
+    def put(self, plan, staff_member_id, date):
+        """Set one date's hours; no shifts makes it a day off."""
+        return remote().scheduling.set_date_override(_company(), staff_member_id, date, plan["shifts"], plan["breaks"])
+
+    @blp.doc(security=SECURITY)
+    @blp.response(204)
+    @manager_required
+    def delete(self, staff_member_id, date):
+        remote().scheduling.delete_date_override(_company(), staff_member_id, date)
+
+
+@blp.route("/staff/<int:staff_member_id>/breaks")
+class Breaks(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(BreakSchema)
+    @blp.response(201, BreakSchema)
+    @staff_required
+    def post(self, break_, staff_member_id):
+        """Add a one-off break to the calendar."""
+        return remote().scheduling.add_break(
+            _company(), staff_member_id, break_["starts_at"].isoformat(), break_["ends_at"].isoformat(), break_["note"]
+        )
+
+
+@blp.route("/breaks/<int:break_id>")
+class Break(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(204)
+    @staff_required
+    def delete(self, break_id):
+        remote().scheduling.delete_break(_company(), break_id)

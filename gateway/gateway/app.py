@@ -1,0 +1,50 @@
+"""The Flask application: `gunicorn "gateway.app:create_app()"`."""
+
+import logging
+
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import resolver as default_schema_name
+from flask import Flask
+from flask_smorest import Api
+from marshmallow import Schema
+
+from gateway.api import accounts, calendar, catalog, clients, health, links, team, widget
+from gateway.errors import register_error_handlers
+from gateway.remote import Remote
+from gateway.rpc import RpcClient
+from gateway.settings import Settings
+
+API_BLUEPRINTS = (accounts.blp, widget.blp, links.blp, team.blp, catalog.blp, calendar.blp, clients.blp)
+
+
+def schema_name(schema) -> str | None:
+    """Register each schema class once under its own name; variants (only=, partial=) are inlined."""
+    if isinstance(schema, Schema) and (schema.only or schema.exclude or schema.partial):
+        return None
+    return default_schema_name(schema)
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.getLogger("pika").setLevel(logging.WARNING)
+    app = Flask(__name__)
+    app.config.update(
+        SALON_SETTINGS=settings,
+        API_TITLE="Salon booking API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["salon.remote"] = Remote(
+        RpcClient(settings.amqp_uri, settings.rpc_timeout), settings.company_cache_seconds
+    )
+    api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    for blueprint in API_BLUEPRINTS:
+        api.register_blueprint(blueprint)
+    app.register_blueprint(health.blp)
+    register_error_handlers(app)
+    return app

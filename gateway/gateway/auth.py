@@ -1,0 +1,80 @@
+"""Staff sign in with a JWT; owners and administrators may change the salon's setup."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import wraps
+
+import jwt
+from flask import current_app, g, request
+
+from gateway.errors import Forbidden, Unauthorized
+
+MANAGER_ROLES = frozenset({"owner", "administrator"})
+ALGORITHM = "HS256"
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    user_id: int
+    company_id: int
+    role: str
+
+    @property
+    def actor(self) -> dict:
+        return {"kind": "user", "id": self.user_id}
+
+
+def issue_token(user: dict) -> tuple[str, int]:
+    settings = current_app.config["SALON_SETTINGS"]
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(user["id"]),
+        "company_id": user["company_id"],
+        "role": user["role"],
+        "iat": now,
+        "exp": now + settings.token_ttl,
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM), int(settings.token_ttl.total_seconds())
+
+
+def _authenticated() -> StaffUser:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("sign in first: send Authorization: Bearer <token>")
+    secret = current_app.config["SALON_SETTINGS"].jwt_secret
+    try:
+        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "company_id"]})
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("the sign-in has expired; sign in again") from None
+    except jwt.InvalidTokenError:
+        raise Unauthorized("invalid token") from None
+    return StaffUser(int(claims["sub"]), int(claims["company_id"]), claims.get("role", ""))
+
+
+def staff_required(view):
+    @wraps(view)
+    def checked(*args, **kwargs):
+        g.staff_user = _authenticated()
+        return view(*args, **kwargs)
+
+    return checked
+
+
+def manager_required(view):
+    @wraps(view)
+    def checked(*args, **kwargs):
+        user = _authenticated()
+        if user.role not in MANAGER_ROLES:
+            raise Forbidden("only an owner or administrator may change this")
+        g.staff_user = user
+        return view(*args, **kwargs)
+
+    return checked
+
+
+def staff_user() -> StaffUser:
+    return g.staff_user
+
+
+SECURITY = [{"bearerAuth": []}]

@@ -1,0 +1,123 @@
+"""The one place that decides which error becomes which HTTP status.
+
+REMOTE_ERRORS maps an error a service raised (by its type name, as nameko sends it) to a
+local type; HTTP_STATUS maps local types to status codes. Every error body has the same
+shape: {"code", "status", "message", "errors"?}, with field errors under errors.json as
+flask-smorest reports request validation.
+"""
+
+import logging
+from http import HTTPStatus
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class ApiError(Exception):
+    def __init__(self, message: str, field_errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field_errors = field_errors
+
+
+class BadRequest(ApiError):
+    pass
+
+
+class Unauthorized(ApiError):
+    pass
+
+
+class Forbidden(ApiError):
+    pass
+
+
+class NotFound(ApiError):
+    pass
+
+
+class Conflict(ApiError):
+    pass
+
+
+class InvalidInput(ApiError):
+    pass
+
+
+class ServiceUnavailable(ApiError):
+    pass
+
+
+class RemoteBug(ApiError):
+    """A service failed in a way it should not: a bug to fix, reported as 500."""
+
+
+HTTP_STATUS = {
+    BadRequest: 400,
+    Unauthorized: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    InvalidInput: 422,
+    ServiceUnavailable: 503,
+    RemoteBug: 500,
+}
+
+REMOTE_ERRORS = {
+    "NotFound": NotFound,
+    "InvalidInput": InvalidInput,
+    "Conflict": Conflict,
+    "SlotTaken": Conflict,
+    "AppointmentClosed": Conflict,
+    "AuthenticationFailed": Unauthorized,
+    "ServiceUnavailable": ServiceUnavailable,
+}
+
+
+def remote_error(error: dict) -> ApiError:
+    """The local error for a nameko error reply {"exc_type", "exc_args", "value", ...}."""
+    local_type = REMOTE_ERRORS.get(error.get("exc_type"))
+    if local_type is None:
+        log.error("unexpected remote error %s: %s", error.get("exc_path"), error.get("value"))
+        return RemoteBug("internal error")
+    args = error.get("exc_args") or [error.get("value", "")]
+    message = str(args[0])
+    field_errors = args[1] if local_type is InvalidInput and len(args) > 1 and isinstance(args[1], dict) else None
+    return local_type(message, field_errors)
+
+
+def nest_field_errors(error: ApiError, under: str) -> ApiError:
+    """Place a service's field errors under the request field they came from (e.g. client.phone)."""
+    if error.field_errors:
+        error.field_errors = {under: error.field_errors}
+    return error
+
+
+def error_body(code: int, message: str, field_errors: dict | None = None) -> dict:
+    body = {"code": code, "status": HTTPStatus(code).phrase, "message": message}
+    if field_errors:
+        body["errors"] = {"json": field_errors}
+    return body
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def api_error(error: ApiError):
+        code = HTTP_STATUS[type(error)]
+        return jsonify(error_body(code, error.message, error.field_errors)), code
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # flask-smorest puts validation messages in error.data["messages"]
+        messages = getattr(error, "data", {}).get("messages")
+        body = error_body(error.code, error.description if not messages else "invalid request")
+        if messages:
+            body["errors"] = messages
+        return jsonify(body), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unhandled error")
+        return jsonify(error_body(500, "internal error")), 500

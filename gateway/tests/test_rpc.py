@@ -1,0 +1,87 @@
+"""The gateway's RPC client on the real broker, against a real nameko service."""
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from gateway.errors import InvalidInput, RemoteBug, ServiceUnavailable
+from gateway.rpc import RpcClient
+from salon_infra.testing import free_port, running_service, temporary_vhost
+
+
+def test_a_call_returns_the_result(rpc, echo_service):
+    assert rpc.call("echo", "echo", {"a": [1, "b"]}) == {"a": [1, "b"]}
+
+
+def test_a_services_invalid_input_keeps_its_field_errors(rpc, echo_service):
+    with pytest.raises(InvalidInput) as problem:
+        rpc.call("echo", "refuse")
+    assert problem.value.field_errors == {"phone": ["is not a phone number"]}
+
+
+def test_an_unexpected_remote_failure_is_a_bug_not_a_leak(rpc, echo_service):
+    with pytest.raises(RemoteBug) as problem:
+        rpc.call("echo", "crash")
+    assert "bug" not in problem.value.message
+
+
+def test_a_slow_answer_times_out(rpc, echo_service):
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable):
+        rpc.call("echo", "slow", 3)
+    assert time.monotonic() - started < 1.5
+    assert rpc.call("echo", "echo", 1) == 1  # the late reply does not confuse the next call
+
+
+def test_a_service_never_started_fails_at_once(rpc, echo_service):
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable, match="never been started"):
+        rpc.call("nobody", "anything")
+    assert time.monotonic() - started < 0.5
+
+
+def test_a_stopped_service_fails_in_the_timeout_then_at_once(echo_config, tmp_path):
+    with temporary_vhost() as amqp_uri:  # its own vhost: the session's echo service must not answer
+        env = {"AMQP_URI": amqp_uri, "PYTHONPATH": str(Path(__file__).parent)}
+        with running_service(
+            "echo_service:EchoService", echo_config, env, log_path=tmp_path / "e.log", health_port=free_port()
+        ):
+            pass  # its durable queue stays behind with nobody consuming it
+        _assert_fails_in_timeout_then_at_once(RpcClient(amqp_uri, timeout=1.0))
+
+
+def _assert_fails_in_timeout_then_at_once(rpc):
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable):
+        rpc.call("echo", "echo", 1)
+    assert 0.9 < time.monotonic() - started < 2
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable, match="not running"):
+        rpc.call("echo", "echo", 1)
+    assert time.monotonic() - started < 0.5
+
+
+def test_an_unreachable_broker_fails_quickly():
+    rpc = RpcClient(f"amqp://guest:guest@127.0.0.1:{free_port()}/", timeout=5.0)
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable, match="broker"):
+        rpc.call("echo", "echo", 1)
+    assert time.monotonic() - started < 3
+
+
+def test_each_thread_reuses_one_connection(rpc, echo_service):
+    connections = []
+
+    def work():
+        for n in range(20):
+            assert rpc.call("echo", "echo", n) == n
+        connections.append(rpc._local.connection)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len({id(connection) for connection in connections}) == 8
