@@ -1,0 +1,1 @@
+"""The imports service. Excel import and export of bookings, services and clients (later issues)."""

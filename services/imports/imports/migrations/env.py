@@ -1,0 +1,4 @@
+from imports.models import Base
+from salon_infra.migrations import run_env
+
+run_env(Base.metadata)

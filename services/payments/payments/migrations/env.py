@@ -1,0 +1,4 @@
+from payments.models import Base
+from salon_infra.migrations import run_env
+
+run_env(Base.metadata)
