@@ -1,0 +1,576 @@
+"""The Kubernetes manifests and the Dockerfiles, checked as data: no cluster or Docker engine needed.
+
+Kustomizations are resolved here: their `resources` and `components`, file or folder, recursively.
+Patches are not applied, but their documents are checked too. Where kubectl is installed, its
+built-in kustomize also builds every overlay, and the result is compared with this resolution.
+"""
+
+import ast
+import json
+import re
+import shutil
+import subprocess
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+K8S = REPO / "deploy" / "k8s"
+BASE = K8S / "base"
+DEV = K8S / "overlays" / "dev"
+README = REPO / "deploy" / "README.md"
+
+SERVICES = ("scheduling", "bookings", "clients", "payments", "notifications", "imports")
+IMAGE_FOLDERS = {**{service: REPO / "services" / service for service in SERVICES}, "gateway": REPO / "gateway"}
+ENTRY_POINTS = [BASE, *sorted(path.parent for path in (K8S / "overlays").glob("*/kustomization.yaml"))]
+
+API_VERSIONS = {
+    "Namespace": "v1",
+    "ServiceAccount": "v1",
+    "Service": "v1",
+    "ConfigMap": "v1",
+    "Secret": "v1",
+    "Deployment": "apps/v1",
+    "StatefulSet": "apps/v1",
+    "Job": "batch/v1",
+    "NetworkPolicy": "networking.k8s.io/v1",
+    "Ingress": "networking.k8s.io/v1",
+    "PodDisruptionBudget": "policy/v1",
+    "HorizontalPodAutoscaler": "autoscaling/v2",
+}
+WORKLOADS = ("Deployment", "StatefulSet", "Job")
+LONG_RUNNING = ("Deployment", "StatefulSet")
+EGRESS_LABELS = {"DATABASE_URL": "salon/egress-postgres", "AMQP_URI": "salon/egress-rabbitmq"}
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path
+    doc: dict
+
+    @property
+    def kind(self) -> str:
+        return self.doc["kind"]
+
+    @property
+    def name(self) -> str:
+        return self.doc["metadata"]["name"]
+
+    @property
+    def id(self) -> str:
+        return f"{self.path.relative_to(K8S)}:{self.kind}/{self.name}"
+
+    @property
+    def pod(self) -> dict:
+        return self.doc["spec"]["template"]
+
+    @property
+    def containers(self) -> list[dict]:
+        spec = self.pod["spec"]
+        return spec.get("initContainers", []) + spec["containers"]
+
+
+def kustomization(folder: Path) -> dict:
+    return yaml.safe_load((folder / "kustomization.yaml").read_text())
+
+
+def kustomization_folders(folder: Path) -> list[Path]:
+    """The folder and every kustomization or component folder it reaches."""
+    found = [folder]
+    spec = kustomization(folder)
+    for entry in spec.get("resources", []) + spec.get("components", []):
+        path = (folder / entry).resolve()
+        if path.is_dir():
+            found += kustomization_folders(path)
+    return found
+
+
+def load(path: Path) -> list[Manifest]:
+    return [Manifest(path, doc) for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def manifests(folder: Path) -> list[Manifest]:
+    """The documents a kustomization lists, through its resources and components."""
+    found = []
+    for current in kustomization_folders(folder):
+        for entry in kustomization(current).get("resources", []):
+            path = (current / entry).resolve()
+            if path.is_file():
+                found += load(path)
+    return found
+
+
+def unique(items: list[Manifest]) -> list[Manifest]:
+    return list({(item.path, item.kind, item.name): item for item in items}.values())
+
+
+def patch_files() -> list[Path]:
+    folders = {folder for entry in ENTRY_POINTS for folder in kustomization_folders(entry)}
+    return sorted(
+        (folder / patch["path"]).resolve()
+        for folder in folders
+        for patch in kustomization(folder).get("patches", [])
+        if "path" in patch
+    )
+
+
+ALL = unique([manifest for entry in ENTRY_POINTS for manifest in manifests(entry)])
+BASE_MANIFESTS = manifests(BASE)
+WORKLOAD_MANIFESTS = [manifest for manifest in ALL if manifest.kind in WORKLOADS]
+LONG_RUNNING_MANIFESTS = [manifest for manifest in ALL if manifest.kind in LONG_RUNNING]
+SALON_WORKLOADS = [m for m in WORKLOAD_MANIFESTS if m.doc["metadata"]["labels"].get("app.kubernetes.io/component")]
+
+
+def ids(items: list[Manifest]) -> list[str]:
+    return [item.id for item in items]
+
+
+def find(items: list[Manifest], kind: str, name: str) -> Manifest:
+    matches = [item for item in items if item.kind == kind and item.name == name]
+    assert len(matches) == 1, f"expected one {kind}/{name}, found {len(matches)}"
+    return matches[0]
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    match_labels = selector.get("matchLabels", {})
+    return bool(match_labels) and match_labels.items() <= labels.items()
+
+
+def env_names(container: dict) -> set[str]:
+    return {variable["name"] for variable in container.get("env", [])}
+
+
+def secret_refs(manifest: Manifest) -> set[tuple[str, str]]:
+    if manifest.kind not in WORKLOADS:
+        return set()
+    return {
+        (ref["name"], ref["key"])
+        for container in manifest.containers
+        for variable in container.get("env", [])
+        if (ref := variable.get("valueFrom", {}).get("secretKeyRef"))
+    }
+
+
+# --- kustomizations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "folder",
+    sorted({folder for entry in ENTRY_POINTS for folder in kustomization_folders(entry)}),
+    ids=lambda folder: str(folder.relative_to(K8S)),
+)
+def test_every_path_a_kustomization_names_exists(folder):
+    spec = kustomization(folder)
+    entries = spec.get("resources", []) + spec.get("components", [])
+    entries += [patch["path"] for patch in spec.get("patches", []) if "path" in patch]
+    assert entries
+    for entry in entries:
+        assert (folder / entry).exists(), f"{folder.relative_to(K8S)} names a missing {entry}"
+
+
+def test_base_lists_every_file_in_it():
+    listed = set(kustomization(BASE)["resources"])
+    on_disk = {path.name for path in BASE.iterdir() if path.name != "kustomization.yaml"}
+    assert on_disk == listed
+
+
+def test_base_has_one_file_per_service_and_the_gateway():
+    assert {path.stem for path in BASE.glob("*.yaml")} >= {*SERVICES, "gateway"}
+
+
+@pytest.mark.parametrize("manifest", ALL + [m for path in patch_files() for m in load(path)], ids=lambda m: m.id)
+def test_api_version_is_current(manifest):
+    assert manifest.kind in API_VERSIONS, f"no allowed apiVersion known for {manifest.kind}"
+    assert manifest.doc["apiVersion"] == API_VERSIONS[manifest.kind]
+
+
+@pytest.mark.parametrize("manifest", ALL, ids=ids(ALL))
+def test_every_object_is_labelled(manifest):
+    labels = manifest.doc["metadata"].get("labels", {})
+    assert labels.get("app.kubernetes.io/part-of") == "salon"
+    assert labels.get("app.kubernetes.io/name")
+    if manifest.kind in WORKLOADS:
+        pod_labels = manifest.pod["metadata"]["labels"]
+        assert pod_labels.get("app.kubernetes.io/part-of") == "salon"
+        assert pod_labels.get("app.kubernetes.io/name") == labels["app.kubernetes.io/name"]
+
+
+# --- pods -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workload", WORKLOAD_MANIFESTS, ids=ids(WORKLOAD_MANIFESTS))
+def test_every_container_has_requests_and_limits(workload):
+    for container in workload.containers:
+        resources = container.get("resources", {})
+        for bound in ("requests", "limits"):
+            assert {"cpu", "memory"} <= resources.get(bound, {}).keys(), f"{container['name']}: {bound}"
+
+
+@pytest.mark.parametrize("workload", WORKLOAD_MANIFESTS, ids=ids(WORKLOAD_MANIFESTS))
+def test_every_container_is_confined(workload):
+    pod = workload.pod["spec"]
+    assert pod["securityContext"]["seccompProfile"]["type"] == "RuntimeDefault"
+    assert pod["automountServiceAccountToken"] is False
+    for container in workload.containers:
+        context = {**pod["securityContext"], **container.get("securityContext", {})}
+        assert context.get("runAsNonRoot") is True, container["name"]
+        assert context.get("runAsUser", 1) != 0, container["name"]
+        assert context.get("readOnlyRootFilesystem") is True, container["name"]
+        assert context.get("allowPrivilegeEscalation") is False, container["name"]
+        assert context.get("capabilities", {}).get("drop") == ["ALL"], container["name"]
+        assert not context.get("capabilities", {}).get("add"), container["name"]
+
+
+@pytest.mark.parametrize("workload", WORKLOAD_MANIFESTS, ids=ids(WORKLOAD_MANIFESTS))
+def test_every_image_is_pinned(workload):
+    for container in workload.containers:
+        image = container["image"]
+        name, _, tag = image.split("@")[0].rpartition(":")
+        assert name and "/" not in tag, f"{image} has no tag"
+        assert tag != "latest", image
+
+
+@pytest.mark.parametrize("workload", SALON_WORKLOADS, ids=ids(SALON_WORKLOADS))
+def test_salon_containers_get_a_writable_tmp(workload):
+    volumes = {volume["name"]: volume for volume in workload.pod["spec"].get("volumes", [])}
+    for container in workload.containers:
+        mounts = {mount["mountPath"]: mount["name"] for mount in container.get("volumeMounts", [])}
+        assert "/tmp" in mounts, container["name"]
+        assert "emptyDir" in volumes[mounts["/tmp"]], container["name"]
+
+
+@pytest.mark.parametrize("workload", LONG_RUNNING_MANIFESTS, ids=ids(LONG_RUNNING_MANIFESTS))
+def test_long_running_containers_have_probes_on_their_ports(workload):
+    for container in workload.pod["spec"]["containers"]:
+        ports = {port["containerPort"] for port in container.get("ports", [])}
+        ports |= {port["name"] for port in container.get("ports", []) if "name" in port}
+        for probe_name in ("livenessProbe", "readinessProbe", "startupProbe"):
+            probe = container.get(probe_name)
+            if probe is None:
+                assert probe_name == "startupProbe", f"{container['name']} has no {probe_name}"
+                continue
+            handler = probe.get("httpGet") or probe.get("tcpSocket") or probe.get("grpc")
+            assert handler or probe.get("exec"), f"{container['name']}: {probe_name} checks nothing"
+            if handler:
+                assert handler["port"] in ports, f"{container['name']}: {probe_name} port {handler['port']}"
+
+
+@pytest.mark.parametrize("workload", LONG_RUNNING_MANIFESTS, ids=ids(LONG_RUNNING_MANIFESTS))
+def test_long_running_pods_stop_gracefully(workload):
+    assert workload.pod["spec"]["terminationGracePeriodSeconds"] >= 30
+
+
+# --- network ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("workload", LONG_RUNNING_MANIFESTS, ids=ids(LONG_RUNNING_MANIFESTS))
+def test_each_long_running_workload_has_its_own_network_policy(workload):
+    labels = workload.pod["metadata"]["labels"]
+    policies = [m for m in ALL if m.kind == "NetworkPolicy" and selects(m.doc["spec"]["podSelector"], labels)]
+    own = [p for p in policies if p.doc["spec"]["podSelector"]["matchLabels"].get("app.kubernetes.io/name")]
+    assert own, f"no NetworkPolicy selects {workload.id} by name"
+    assert all("Ingress" in policy.doc["spec"]["policyTypes"] for policy in own)
+
+
+def test_namespace_denies_by_default_and_allows_dns():
+    deny = find(BASE_MANIFESTS, "NetworkPolicy", "default-deny").doc["spec"]
+    assert deny["podSelector"] == {}
+    assert sorted(deny["policyTypes"]) == ["Egress", "Ingress"]
+    assert "ingress" not in deny and "egress" not in deny
+
+    dns = find(BASE_MANIFESTS, "NetworkPolicy", "allow-dns").doc["spec"]
+    assert dns["podSelector"] == {}
+    [rule] = dns["egress"]
+    assert rule["to"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}]
+    assert {(port["protocol"], port["port"]) for port in rule["ports"]} == {("UDP", 53), ("TCP", 53)}
+
+
+@pytest.mark.parametrize(("label", "port"), [("salon/egress-postgres", 5432), ("salon/egress-rabbitmq", 5672)])
+def test_egress_to_backing_services_is_granted_by_pod_label(label, port):
+    [policy] = [
+        m
+        for m in BASE_MANIFESTS
+        if m.kind == "NetworkPolicy" and m.doc["spec"]["podSelector"].get("matchLabels") == {label: "true"}
+    ]
+    spec = policy.doc["spec"]
+    assert spec["policyTypes"] == ["Egress"]
+    assert [rule["ports"] for rule in spec["egress"]] == [[{"protocol": "TCP", "port": port}]]
+
+
+@pytest.mark.parametrize("workload", SALON_WORKLOADS, ids=ids(SALON_WORKLOADS))
+def test_pods_carry_egress_labels_exactly_for_what_they_connect_to(workload):
+    used = set().union(*(env_names(container) for container in workload.containers))
+    labels = workload.pod["metadata"]["labels"]
+    for variable, label in EGRESS_LABELS.items():
+        assert (labels.get(label) == "true") == (variable in used), f"{label} vs {variable}"
+
+
+def test_only_the_gateway_is_reachable_over_http():
+    services = [m for m in BASE_MANIFESTS if m.kind == "Service"]
+    assert [service.name for service in services] == ["gateway"]
+    gateway = find(BASE_MANIFESTS, "Deployment", "gateway")
+    [container] = gateway.pod["spec"]["containers"]
+    [port] = container["ports"]
+    [service_port] = services[0].doc["spec"]["ports"]
+    assert service_port["targetPort"] in (port["name"], port["containerPort"])
+    assert services[0].doc["spec"]["selector"].items() <= gateway.pod["metadata"]["labels"].items()
+
+    ingress = find(BASE_MANIFESTS, "Ingress", "gateway").doc["spec"]
+    backends = [path["backend"]["service"] for rule in ingress["rules"] for path in rule["http"]["paths"]]
+    assert backends == [{"name": "gateway", "port": {"name": service_port["name"]}}]
+
+    policy = find(BASE_MANIFESTS, "NetworkPolicy", "gateway").doc["spec"]
+    [rule] = policy["ingress"]
+    assert [list(peer) for peer in rule["from"]] == [["namespaceSelector"]]
+    assert rule["ports"] == [{"protocol": "TCP", "port": port["containerPort"]}]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_one_may_call_a_service(service):
+    policy = find(BASE_MANIFESTS, "NetworkPolicy", service).doc["spec"]
+    assert "Ingress" in policy["policyTypes"]
+    assert not policy.get("ingress")
+
+
+# --- availability -----------------------------------------------------------------------------
+
+
+def test_replicated_deployments_have_a_disruption_budget():
+    autoscalers = {m.doc["spec"]["scaleTargetRef"]["name"]: m for m in ALL if m.kind == "HorizontalPodAutoscaler"}
+    for deployment in (m for m in ALL if m.kind == "Deployment"):
+        autoscaler = autoscalers.get(deployment.name)
+        if autoscaler:
+            assert "replicas" not in deployment.doc["spec"], f"{deployment.name}: the HPA owns the count"
+            replicas = autoscaler.doc["spec"]["minReplicas"]
+        else:
+            replicas = deployment.doc["spec"].get("replicas", 1)
+        if replicas > 1:
+            labels = deployment.pod["metadata"]["labels"]
+            budgets = [m for m in ALL if m.kind == "PodDisruptionBudget" and selects(m.doc["spec"]["selector"], labels)]
+            assert budgets, f"{deployment.name} has {replicas} replicas and no PodDisruptionBudget"
+
+
+def test_gateway_and_bookings_run_two_replicas_at_least():
+    autoscaler = find(BASE_MANIFESTS, "HorizontalPodAutoscaler", "gateway").doc["spec"]
+    assert autoscaler["scaleTargetRef"] == {"apiVersion": "apps/v1", "kind": "Deployment", "name": "gateway"}
+    assert autoscaler["minReplicas"] >= 2
+    assert find(BASE_MANIFESTS, "Deployment", "bookings").doc["spec"]["replicas"] >= 2
+
+
+# --- secrets ----------------------------------------------------------------------------------
+
+SECRET_REFS = sorted(set().union(*(secret_refs(m) for m in ALL)))
+
+
+@pytest.mark.parametrize(("secret", "key"), SECRET_REFS, ids=[f"{s}.{k}" for s, k in SECRET_REFS])
+def test_every_secret_is_documented(secret, key):
+    rows = [line for line in README.read_text().splitlines() if f"`{secret}`" in line and line.startswith("|")]
+    assert rows, f"deploy/README.md does not document the secret {secret}"
+    assert any(f"`{key}`" in row for row in rows), f"deploy/README.md does not name the key {key} of {secret}"
+
+
+def test_dev_overlay_generates_every_secret_it_uses():
+    generated = {
+        (generator["name"], literal.split("=", 1)[0])
+        for generator in kustomization(DEV)["secretGenerator"]
+        for literal in generator["literals"]
+    }
+    used = set().union(*(secret_refs(m) for m in manifests(DEV)))
+    assert used <= generated
+
+
+# --- services and migrations ------------------------------------------------------------------
+
+
+def service_class(service: str) -> str | None:
+    """The nameko service class in services/<service>/<service>/service.py, if that file exists."""
+    path = REPO / "services" / service / service / "service.py"
+    if not path.is_file():
+        return None
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.ClassDef):
+            for statement in node.body:
+                if (
+                    isinstance(statement, ast.Assign)
+                    and [getattr(target, "id", None) for target in statement.targets] == ["name"]
+                    and isinstance(statement.value, ast.Constant)
+                    and statement.value.value == service
+                ):
+                    return node.name
+    raise AssertionError(f"{path} has no class with name = {service!r}")
+
+
+WRITTEN_SERVICES = [service for service in SERVICES if (REPO / "services" / service / service / "service.py").is_file()]
+
+
+@pytest.mark.parametrize("service", WRITTEN_SERVICES)
+def test_deployment_runs_the_class_its_service_py_defines(service):
+    deployment = find(BASE_MANIFESTS, "Deployment", service)
+    container = deployment.pod["spec"]["containers"][0]
+    assert container["name"] == service
+    expected = ["nameko", "run", "--config", "config.yml", f"{service}.service:{service_class(service)}"]
+    assert container["command"] == expected
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_containers_get_their_settings(service):
+    container = find(BASE_MANIFESTS, "Deployment", service).pod["spec"]["containers"][0]
+    assert {"AMQP_URI", "DATABASE_URL", "HEALTH_ADDRESS", "MAX_WORKERS"} <= env_names(container)
+    health = next(variable["value"] for variable in container["env"] if variable["name"] == "HEALTH_ADDRESS")
+    assert health == "0.0.0.0:8000"
+    assert [port["containerPort"] for port in container["ports"]] == [8000]
+    assert ("rabbitmq", "amqp-uri") in secret_refs(find(BASE_MANIFESTS, "Deployment", service))
+    assert (f"{service}-database", "url") in secret_refs(find(BASE_MANIFESTS, "Deployment", service))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_base_runs_a_migration_job_per_service(service):
+    job = find(BASE_MANIFESTS, "Job", f"{service}-migrate")
+    deployment = find(BASE_MANIFESTS, "Deployment", service)
+    [container] = job.pod["spec"]["containers"]
+    assert container["command"] == [f"{service}-migrate"]
+    assert container["image"] == deployment.pod["spec"]["containers"][0]["image"]
+    assert secret_refs(job) == {(f"{service}-database", "url")}
+    assert job.pod["spec"]["restartPolicy"] == "Never"
+    assert job.doc["metadata"]["labels"]["app.kubernetes.io/component"] == "migration"
+    # The Job's pods must not fall under the Deployment's selector (nor its PodDisruptionBudget).
+    assert not selects(deployment.doc["spec"]["selector"], job.pod["metadata"]["labels"])
+
+
+@pytest.mark.parametrize("deployment", [m for m in ALL if m.kind == "Deployment"], ids=lambda m: m.id)
+def test_no_deployment_runs_migrations(deployment):
+    for container in deployment.containers:
+        words = container.get("command", []) + container.get("args", [])
+        assert not any("-migrate" in word or "alembic" in word for word in words), container["name"]
+
+
+PYPROJECTS = [service for service in SERVICES if (REPO / "services" / service / "pyproject.toml").is_file()]
+
+
+@pytest.mark.parametrize("service", PYPROJECTS)
+def test_the_migration_command_is_a_console_script_of_the_image(service):
+    project = tomllib.loads((REPO / "services" / service / "pyproject.toml").read_text())["project"]
+    assert project["name"] == f"salon-{service}"
+    assert f"{service}-migrate" in project["scripts"]
+
+
+def test_bookings_pod_runs_its_outbox_relay():
+    deployment = find(BASE_MANIFESTS, "Deployment", "bookings")
+    service, relay = deployment.pod["spec"]["containers"]
+    assert relay["command"] == ["salon-outbox-relay", "--service", "bookings", "--health-port", "8001"]
+    assert relay["image"] == service["image"]
+    assert [port["containerPort"] for port in relay["ports"]] == [8001]
+    relay_env = {variable["name"]: variable for variable in relay["env"]}
+    service_env = {variable["name"]: variable for variable in service["env"]}
+    for name in ("DATABASE_URL", "AMQP_URI"):
+        assert relay_env[name] == service_env[name]
+
+
+# --- images -----------------------------------------------------------------------------------
+
+
+def instructions(dockerfile: Path) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs, with continuation lines joined and comments dropped."""
+    text = re.sub(r"\\\n", " ", dockerfile.read_text())
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            instruction, _, arguments = line.partition(" ")
+            found.append((instruction.upper(), arguments.strip()))
+    return found
+
+
+def final_stage(dockerfile: Path) -> list[tuple[str, str]]:
+    steps = instructions(dockerfile)
+    last_from = max(index for index, (instruction, _) in enumerate(steps) if instruction == "FROM")
+    return steps[last_from:]
+
+
+@pytest.mark.parametrize("folder", IMAGE_FOLDERS.values(), ids=IMAGE_FOLDERS.keys())
+def test_dockerfile_pins_its_base_image(folder):
+    steps = instructions(folder / "Dockerfile")
+    stages = set()
+    for instruction, arguments in steps:
+        if instruction != "FROM":
+            continue
+        image, *alias = arguments.split()
+        if image not in stages:
+            tag = image.split("@")[0].rpartition(":")[2]
+            assert re.fullmatch(r"python:3\.11\.\d+-slim-\w+", image.split("@")[0]), image
+            assert tag != "latest", image
+        if alias:
+            stages.add(alias[-1])
+    assert "latest" not in (folder / "Dockerfile").read_text()
+
+
+@pytest.mark.parametrize("folder", IMAGE_FOLDERS.values(), ids=IMAGE_FOLDERS.keys())
+def test_dockerfile_runs_as_a_non_root_user(folder):
+    users = [arguments for instruction, arguments in final_stage(folder / "Dockerfile") if instruction == "USER"]
+    assert users, "no USER in the final stage"
+    user = users[-1].split(":")[0]
+    assert user.isdigit() and int(user) >= 10000, f"USER {users[-1]}: use a numeric uid that runAsNonRoot can check"
+
+
+@pytest.mark.parametrize("folder", IMAGE_FOLDERS.values(), ids=IMAGE_FOLDERS.keys())
+def test_dockerfile_installs_its_folder_from_the_company_index(folder):
+    steps = instructions(folder / "Dockerfile")
+    arguments = {arguments.split("=")[0] for instruction, arguments in steps if instruction == "ARG"}
+    assert {"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL"} <= arguments
+    assert any(instruction == "RUN" and re.search(r"pip install .*\.$", args) for instruction, args in steps)
+    copied = [args for instruction, args in steps if instruction == "COPY" and not args.startswith("--from")]
+    assert all(".." not in args for args in copied), "the build context is the folder alone"
+    runtime = " ".join(args for instruction, args in final_stage(folder / "Dockerfile") if instruction == "ENV")
+    assert "PYTHONDONTWRITEBYTECODE=1" in runtime
+    assert "PYTHONUNBUFFERED=1" in runtime
+    assert (folder / ".dockerignore").is_file()
+
+
+@pytest.mark.parametrize("folder", IMAGE_FOLDERS.values(), ids=IMAGE_FOLDERS.keys())
+def test_dockerfile_command_is_the_deployments(folder):
+    [cmd] = [json.loads(args) for instruction, args in final_stage(folder / "Dockerfile") if instruction == "CMD"]
+    deployment = find(BASE_MANIFESTS, "Deployment", folder.name)
+    assert deployment.pod["spec"]["containers"][0]["command"] == cmd
+    assert deployment.pod["spec"]["containers"][0]["image"].startswith(f"salon-{folder.name}:")
+
+
+# --- kustomize itself, where kubectl is installed ---------------------------------------------
+
+KUBECTL = shutil.which("kubectl")
+
+if KUBECTL:
+
+    def kustomize_build(folder: Path) -> list[dict]:
+        built = subprocess.run(
+            [KUBECTL, "kustomize", str(folder)], capture_output=True, text=True, timeout=120, check=False
+        )
+        assert built.returncode == 0, built.stderr
+        return [doc for doc in yaml.safe_load_all(built.stdout) if doc]
+
+    @pytest.mark.parametrize("entry", ENTRY_POINTS, ids=lambda folder: str(folder.relative_to(K8S)))
+    def test_kustomize_builds_what_this_module_resolves(entry):
+        built = kustomize_build(entry)
+        names = {(doc["kind"], doc["metadata"]["name"]) for doc in built if doc["kind"] != "Secret"}
+        assert names == {(m.kind, m.name) for m in manifests(entry)}
+        for doc in built:
+            if doc["kind"] in WORKLOADS:
+                for container in doc["spec"]["template"]["spec"]["containers"]:
+                    assert not container["image"].endswith(":latest")
+
+    def test_dev_build_resolves_every_secret_and_config_map():
+        built = kustomize_build(DEV)
+        present = {(doc["kind"], doc["metadata"]["name"]) for doc in built}
+        for doc in built:
+            if doc["kind"] not in WORKLOADS:
+                continue
+            pod = doc["spec"]["template"]["spec"]
+            for container in pod["containers"]:
+                for variable in container.get("env", []):
+                    if ref := variable.get("valueFrom", {}).get("secretKeyRef"):
+                        assert ("Secret", ref["name"]) in present, ref
+            for volume in pod.get("volumes", []):
+                if "configMap" in volume:
+                    assert ("ConfigMap", volume["configMap"]["name"]) in present
