@@ -186,10 +186,10 @@ def fits_working_hours(working_hours: WorkingHours, start: datetime, end: dateti
     """
     _require_aware(start, "start")
     _require_aware(end, "end")
-    if end <= start:
+    start_us, end_us = _to_us(start), _to_us(end)
+    if end_us <= start_us:  # as instants: one zone's datetimes compare by wall clock, ignoring fold
         raise ValueError(f"booking must end after it starts: {start} >= {end}")
     day = start.astimezone(tz).date()
-    start_us, end_us = _to_us(start), _to_us(end)
     return any(
         shift_start <= start_us and end_us <= shift_end
         for shift_start, shift_end in _working_us(working_hours.plan_for(day), day, tz)

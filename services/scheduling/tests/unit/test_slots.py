@@ -616,3 +616,13 @@ def test_twenty_staff_over_fourteen_days_including_a_dst_change():
     for d in days:
         for s in d.slots:
             assert list(s.staff_member_ids) == sorted(set(s.staff_member_ids))
+
+
+def test_fits_working_hours_compares_instants_not_wall_clocks_on_the_fall_back_day():
+    berlin = ZoneInfo("Europe/Berlin")
+    night = WorkingHours({6: DayPlan(shifts=(LocalSpan(time(0), time(6)),))})
+    first = datetime(2026, 10, 25, 2, 30, tzinfo=berlin, fold=0)  # 02:30+02:00
+    second = datetime(2026, 10, 25, 2, 30, tzinfo=berlin, fold=1)  # 02:30+01:00, an hour later
+    assert fits_working_hours(night, first, second, berlin)
+    with pytest.raises(ValueError):
+        fits_working_hours(night, second, first, berlin)

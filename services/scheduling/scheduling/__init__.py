@@ -1,0 +1,1 @@
+"""The scheduling service: who works when, doing what, and which start times are free."""

@@ -1,0 +1,1 @@
+"""The scheduling service's use cases. Each takes a unit of work and commits explicitly."""

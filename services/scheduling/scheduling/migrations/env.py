@@ -1,0 +1,4 @@
+from salon_infra.migrations import run_env
+from scheduling.models import Base
+
+run_env(Base.metadata)

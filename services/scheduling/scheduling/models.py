@@ -1,0 +1,208 @@
+"""The scheduling service's tables. Every row belongs to one company; wall-clock times are
+local to the company's time zone, instants are UTC."""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from salon_infra import outbox
+from salon_infra.types import IdType, UtcDateTime
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+outbox.add_tables(Base.metadata)
+
+
+class Company(Base):
+    __tablename__ = "companies"
+    __table_args__ = (CheckConstraint("slot_step_minutes > 0", name="ck_companies_slot_step"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3))
+    country: Mapped[str] = mapped_column(String(2))
+    slot_step_minutes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class User(Base):
+    """A login. The email is stored lowercased."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("company_id", "email", name="uq_users_company_email"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    company_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("companies.id"))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20))
+    staff_member_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_members.id"))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class StaffMember(Base):
+    __tablename__ = "staff_members"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    company_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("companies.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean)
+    bookable_online: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+    assignments: Mapped[list["StaffService"]] = relationship(
+        viewonly=True, lazy="selectin", order_by="StaffService.service_id"
+    )
+
+    @property
+    def service_ids(self) -> list[int]:
+        return [assignment.service_id for assignment in self.assignments]
+
+
+class ServiceCategory(Base):
+    __tablename__ = "service_categories"
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    company_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("companies.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+
+
+class Service(Base):
+    """What a client books. Prices are integer minor units of the company's currency."""
+
+    __tablename__ = "services"
+    __table_args__ = (
+        CheckConstraint("duration_minutes > 0", name="ck_services_duration"),
+        CheckConstraint("price_min >= 0 AND price_max >= price_min", name="ck_services_prices"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    company_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("companies.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("service_categories.id"))
+    title: Mapped[str] = mapped_column(String(200))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    price_min: Mapped[int] = mapped_column(BigInteger)
+    price_max: Mapped[int] = mapped_column(BigInteger)
+    active: Mapped[bool] = mapped_column(Boolean)
+    bookable_online: Mapped[bool] = mapped_column(Boolean)
+
+    staff: Mapped[list["StaffService"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="StaffService.staff_member_id"
+    )
+
+
+class StaffService(Base):
+    """Who performs what; `duration_minutes` overrides the service's duration for this staff member."""
+
+    __tablename__ = "staff_services"
+    __table_args__ = (Index("ix_staff_services_company_service", "company_id", "service_id"),)
+
+    company_id: Mapped[int] = mapped_column(BigInteger)
+    staff_member_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("staff_members.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("services.id"), primary_key=True)
+    duration_minutes: Mapped[int | None] = mapped_column(Integer)
+
+
+class WeeklyHours(Base):
+    """One shift or break of a staff member's weekly pattern (weekday 0 = Monday)."""
+
+    __tablename__ = "weekly_hours"
+    __table_args__ = (
+        Index("ix_weekly_hours_company_staff", "company_id", "staff_member_id"),
+        CheckConstraint("start_time < end_time", name="ck_weekly_hours_order"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    company_id: Mapped[int] = mapped_column(BigInteger)
+    staff_member_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("staff_members.id"))
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[str] = mapped_column(String(5))  # "shift" or "break"
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+
+
+class DateOverride(Base):
+    """A date whose plan replaces the weekly one; without shifts it is a day off."""
+
+    __tablename__ = "date_overrides"
+    __table_args__ = (UniqueConstraint("staff_member_id", "on_date", name="uq_date_overrides_staff_date"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    company_id: Mapped[int] = mapped_column(BigInteger)
+    staff_member_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("staff_members.id"))
+    on_date: Mapped[date] = mapped_column(Date)
+
+    spans: Mapped[list["DateOverrideSpan"]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="DateOverrideSpan.start_time"
+    )
+
+
+class DateOverrideSpan(Base):
+    __tablename__ = "date_override_spans"
+    __table_args__ = (CheckConstraint("start_time < end_time", name="ck_date_override_spans_order"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    company_id: Mapped[int] = mapped_column(BigInteger)
+    date_override_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("date_overrides.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(5))  # "shift" or "break"
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+
+
+class StaffBreak(Base):
+    """A one-off break added from the calendar."""
+
+    __tablename__ = "staff_breaks"
+    __table_args__ = (
+        Index("ix_staff_breaks_company_staff_starts", "company_id", "staff_member_id", "starts_at"),
+        CheckConstraint("starts_at < ends_at", name="ck_staff_breaks_order"),
+    )
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    company_id: Mapped[int] = mapped_column(BigInteger)
+    staff_member_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("staff_members.id"))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BusyTime(Base):
+    """The local copy of an appointment, fed by the bookings service's events.
+
+    `version` is the appointment's; a copy only ever moves to a higher one.
+    """
+
+    __tablename__ = "busy_times"
+    __table_args__ = (Index("ix_busy_times_company_staff_starts", "company_id", "staff_member_id", "starts_at"),)
+
+    appointment_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    company_id: Mapped[int] = mapped_column(BigInteger)
+    staff_member_id: Mapped[int] = mapped_column(BigInteger)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    version: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

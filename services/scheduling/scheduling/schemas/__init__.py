@@ -1,0 +1,1 @@
+"""What crosses the scheduling service's RPC and event boundaries."""

@@ -1,0 +1,82 @@
+"""The company profile and its users."""
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from scheduling.domain.company import SLOT_STEPS, is_currency_code, is_known_country, is_known_timezone
+from scheduling.schemas.common import company_id
+
+
+def _known_timezone(name: str) -> None:
+    if not is_known_timezone(name):
+        raise ValidationError("Not an IANA time zone, e.g. Europe/Berlin.")
+
+
+def _currency_code(code: str) -> None:
+    if not is_currency_code(code):
+        raise ValidationError("Not an ISO 4217 currency code, e.g. EUR.")
+
+
+def _known_country(code: str) -> None:
+    if not is_known_country(code):
+        raise ValidationError("Not an ISO 3166 alpha-2 country code, e.g. DE.")
+
+
+_slot_step = validate.OneOf(SLOT_STEPS, error="Must be one of {choices} minutes.")
+
+
+class CompanySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    timezone = fields.String()
+    currency = fields.String()
+    country = fields.String()
+    slot_step_minutes = fields.Integer()
+
+
+class CompanyChangesSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    timezone = fields.String(validate=_known_timezone)
+    currency = fields.String(validate=_currency_code)
+    country = fields.String(validate=_known_country)
+    slot_step_minutes = fields.Integer(strict=True, validate=_slot_step)
+
+
+class NewCompanySchema(CompanyChangesSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    timezone = fields.String(required=True, validate=_known_timezone)
+    currency = fields.String(required=True, validate=_currency_code)
+    country = fields.String(required=True, validate=_known_country)
+    slot_step_minutes = fields.Integer(strict=True, load_default=15, validate=_slot_step)
+
+
+class OwnerSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
+
+
+class CreateCompanySchema(Schema):
+    company = fields.Nested(NewCompanySchema, required=True)
+    owner = fields.Nested(OwnerSchema, required=True)
+
+
+class UserSchema(Schema):
+    id = fields.Integer()
+    company_id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    role = fields.String()
+    staff_member_id = fields.Integer(allow_none=True)
+
+
+class CompanyWithOwnerSchema(Schema):
+    company = fields.Nested(CompanySchema)
+    user = fields.Nested(UserSchema)
+
+
+class CredentialsSchema(Schema):
+    """Deliberately loose: a malformed email is just a wrong one."""
+
+    company_id = company_id
+    email = fields.String(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, validate=validate.Length(max=1000))

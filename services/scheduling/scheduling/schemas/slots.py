@@ -1,0 +1,99 @@
+"""Slot search, quotes and the calendar day.
+
+find_slots validates its query here, but its answer is built by `slot_days_json`, not by
+a schema: it can hold thousands of slots, and it is the hot path.
+"""
+
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from scheduling.domain.slots import DaySlots
+from scheduling.schemas.common import IntervalSchema, company_id, record_id, service_ids, unique_ids
+from scheduling.schemas.staff import StaffMemberSchema
+
+MAX_SEARCH_DAYS = 62
+
+
+class FindSlotsSchema(Schema):
+    company_id = company_id
+    service_ids = service_ids
+    staff_member_id = record_id(load_default=None, allow_none=True)
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True)
+    online = fields.Boolean(load_default=True)
+
+    @validates_schema
+    def _sensible_range(self, query, **kwargs):
+        days = (query["date_to"] - query["date_from"]).days + 1
+        if days < 1:
+            raise ValidationError("Must not be before date_from.", "date_to")
+        if days > MAX_SEARCH_DAYS:
+            raise ValidationError(f"Search at most {MAX_SEARCH_DAYS} days at once.", "date_to")
+
+
+def slot_days_json(tz: ZoneInfo, step_minutes: int, days: Sequence[DaySlots]) -> dict:
+    return {
+        "timezone": tz.key,
+        "step_minutes": step_minutes,
+        "days": [
+            {
+                "date": day.day.isoformat(),
+                "slots": [
+                    {"start": slot.start.isoformat(), "staff_member_ids": list(slot.staff_member_ids)}
+                    for slot in day.slots
+                ],
+            }
+            for day in days
+        ],
+    }
+
+
+class QuoteQuerySchema(Schema):
+    company_id = company_id
+    staff_member_ids = fields.List(record_id(), required=True, validate=[validate.Length(min=1, max=50), unique_ids])
+    service_ids = service_ids
+    starts_at = fields.AwareDateTime(required=True)
+    enforce_working_hours = fields.Boolean(load_default=True)
+    online = fields.Boolean(load_default=True)
+
+
+class QuotedServiceSchema(Schema):
+    service_id = fields.Integer()
+    title = fields.String()
+    duration_minutes = fields.Integer()
+    price = fields.Integer()
+
+
+class QuoteSchema(Schema):
+    staff_member_id = fields.Integer()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    services = fields.List(fields.Nested(QuotedServiceSchema))
+
+
+class QuotesSchema(Schema):
+    quotes = fields.List(fields.Nested(QuoteSchema))
+    problems = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class CalendarDayQuerySchema(Schema):
+    company_id = company_id
+    date = fields.Date(required=True)
+
+
+class CalendarBreakSchema(IntervalSchema):
+    id = fields.Integer(allow_none=True)
+
+
+class CalendarStaffSchema(Schema):
+    staff_member = fields.Nested(StaffMemberSchema)
+    working = fields.List(fields.Nested(IntervalSchema))
+    breaks = fields.List(fields.Nested(CalendarBreakSchema))
+
+
+class CalendarDaySchema(Schema):
+    date = fields.Date()
+    timezone = fields.String()
+    staff = fields.List(fields.Nested(CalendarStaffSchema))

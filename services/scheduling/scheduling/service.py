@@ -1,0 +1,253 @@
+"""The scheduling service's entrypoints: validate, call a handler, dump the result."""
+
+import logging
+
+from marshmallow import ValidationError
+from nameko.events import event_handler
+from nameko.rpc import rpc
+
+from salon_infra.dependencies import Database, HealthChecks
+from salon_infra.errors import InvalidInput
+from salon_infra.validation import load
+from scheduling.handlers import busy_times, calendar, hours, services, slots, staff
+from scheduling.handlers import company as company_handlers
+from scheduling.schemas import common, events
+from scheduling.schemas import company as company_schemas
+from scheduling.schemas import hours as hours_schemas
+from scheduling.schemas import services as service_schemas
+from scheduling.schemas import slots as slot_schemas
+from scheduling.schemas import staff as staff_schemas
+
+log = logging.getLogger(__name__)
+
+COMPANY_ID = common.CompanyIdSchema()
+CREATE_COMPANY = company_schemas.CreateCompanySchema()
+COMPANY_CHANGES = company_schemas.CompanyChangesSchema()
+CREDENTIALS = company_schemas.CredentialsSchema()
+COMPANY = company_schemas.CompanySchema()
+COMPANY_WITH_OWNER = company_schemas.CompanyWithOwnerSchema()
+USER = company_schemas.UserSchema()
+
+LIST_STAFF = staff_schemas.ListStaffSchema()
+STAFF_MEMBER_ID = staff_schemas.StaffMemberIdSchema()
+NEW_STAFF_MEMBER = staff_schemas.NewStaffMemberSchema()
+STAFF_MEMBER_CHANGES = staff_schemas.StaffMemberChangesSchema()
+STAFF_MEMBER = staff_schemas.StaffMemberSchema()
+STAFF = staff_schemas.StaffMemberSchema(many=True)
+
+CATEGORY_ID = service_schemas.CategoryIdSchema()
+CATEGORY_CHANGES = service_schemas.CategoryChangesSchema()
+CATEGORY = service_schemas.CategorySchema()
+CATEGORIES = service_schemas.CategorySchema(many=True)
+LIST_SERVICES = service_schemas.ListServicesSchema()
+SERVICE_ID = service_schemas.ServiceIdSchema()
+NEW_SERVICE = service_schemas.NewServiceSchema()
+SERVICE_CHANGES = service_schemas.ServiceChangesSchema()
+SERVICE = service_schemas.ServiceSchema()
+SERVICES = service_schemas.ServiceSchema(many=True)
+
+WEEKLY_HOURS = hours_schemas.WeeklyHoursSchema()
+DATE_OVERRIDE_KEY = hours_schemas.DateOverrideKeySchema()
+DATE_OVERRIDE = hours_schemas.DateOverrideSchema()
+NEW_BREAK = hours_schemas.NewBreakSchema()
+BREAK_ID = hours_schemas.BreakIdSchema()
+DATED_BREAK = hours_schemas.DatedBreakSchema()
+WORKING_HOURS = hours_schemas.WorkingHoursSchema()
+
+FIND_SLOTS = slot_schemas.FindSlotsSchema()
+QUOTE_QUERY = slot_schemas.QuoteQuerySchema()
+QUOTES = slot_schemas.QuotesSchema()
+CALENDAR_DAY_QUERY = slot_schemas.CalendarDayQuerySchema()
+CALENDAR_DAY = slot_schemas.CalendarDaySchema()
+
+APPOINTMENT_EVENT = events.AppointmentEventSchema()
+
+
+def _fields(name: str, value) -> dict:
+    """A dict argument; anything else is InvalidInput on `name`."""
+    if not isinstance(value, dict):
+        raise InvalidInput.field(name, "Must be an object.")
+    return value
+
+
+class SchedulingService(HealthChecks):
+    name = "scheduling"
+    uow = Database("scheduling")
+
+    # ---------------------------------------------------------------- company and users
+
+    @rpc
+    def create_company(self, company, owner):
+        command = load(CREATE_COMPANY, {"company": company, "owner": owner})
+        created, user = company_handlers.create_company(self.uow, command["company"], command["owner"])
+        return COMPANY_WITH_OWNER.dump({"company": created, "user": user})
+
+    @rpc
+    def get_company(self, company_id):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        return COMPANY.dump(company_handlers.get_company(self.uow, **query))
+
+    @rpc
+    def update_company(self, company_id, changes):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        changes = load(COMPANY_CHANGES, _fields("changes", changes))
+        return COMPANY.dump(company_handlers.update_company(self.uow, query["company_id"], changes))
+
+    @rpc
+    def authenticate(self, company_id, email, password):
+        credentials = load(CREDENTIALS, {"company_id": company_id, "email": email, "password": password})
+        return USER.dump(company_handlers.authenticate(self.uow, **credentials))
+
+    # ---------------------------------------------------------------- staff
+
+    @rpc
+    def list_staff(self, company_id, service_id=None, bookable_online=None, include_inactive=False):
+        query = load(
+            LIST_STAFF,
+            {
+                "company_id": company_id,
+                "service_id": service_id,
+                "bookable_online": bookable_online,
+                "include_inactive": include_inactive,
+            },
+        )
+        return STAFF.dump(staff.list_staff(self.uow, **query))
+
+    @rpc
+    def get_staff_member(self, company_id, staff_member_id):
+        query = load(STAFF_MEMBER_ID, {"company_id": company_id, "staff_member_id": staff_member_id})
+        return STAFF_MEMBER.dump(staff.get_staff_member(self.uow, **query))
+
+    @rpc
+    def create_staff_member(self, company_id, staff_member):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        new = load(NEW_STAFF_MEMBER, _fields("staff_member", staff_member))
+        return STAFF_MEMBER.dump(staff.create_staff_member(self.uow, query["company_id"], new))
+
+    @rpc
+    def update_staff_member(self, company_id, staff_member_id, changes):
+        query = load(STAFF_MEMBER_ID, {"company_id": company_id, "staff_member_id": staff_member_id})
+        changes = load(STAFF_MEMBER_CHANGES, _fields("changes", changes))
+        return STAFF_MEMBER.dump(staff.update_staff_member(self.uow, **query, changes=changes))
+
+    # ---------------------------------------------------------------- services
+
+    @rpc
+    def list_service_categories(self, company_id):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        return CATEGORIES.dump(services.list_service_categories(self.uow, **query))
+
+    @rpc
+    def create_service_category(self, company_id, category):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        new = load(CATEGORY_CHANGES, _fields("category", category))
+        return CATEGORY.dump(services.create_service_category(self.uow, query["company_id"], new))
+
+    @rpc
+    def update_service_category(self, company_id, category_id, changes):
+        query = load(CATEGORY_ID, {"company_id": company_id, "category_id": category_id})
+        changes = load(CATEGORY_CHANGES, _fields("changes", changes))
+        return CATEGORY.dump(services.update_service_category(self.uow, **query, changes=changes))
+
+    @rpc
+    def list_services(self, company_id, bookable_online=None, include_inactive=False):
+        query = load(
+            LIST_SERVICES,
+            {"company_id": company_id, "bookable_online": bookable_online, "include_inactive": include_inactive},
+        )
+        return SERVICES.dump(services.list_services(self.uow, **query))
+
+    @rpc
+    def get_service(self, company_id, service_id):
+        query = load(SERVICE_ID, {"company_id": company_id, "service_id": service_id})
+        return SERVICE.dump(services.get_service(self.uow, **query))
+
+    @rpc
+    def create_service(self, company_id, service):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        new = load(NEW_SERVICE, _fields("service", service))
+        return SERVICE.dump(services.create_service(self.uow, query["company_id"], new))
+
+    @rpc
+    def update_service(self, company_id, service_id, changes):
+        query = load(SERVICE_ID, {"company_id": company_id, "service_id": service_id})
+        changes = load(SERVICE_CHANGES, _fields("changes", changes))
+        return SERVICE.dump(services.update_service(self.uow, **query, changes=changes))
+
+    # ---------------------------------------------------------------- working hours
+
+    @rpc
+    def get_working_hours(self, company_id, staff_member_id):
+        query = load(STAFF_MEMBER_ID, {"company_id": company_id, "staff_member_id": staff_member_id})
+        return WORKING_HOURS.dump(hours.get_working_hours(self.uow, **query))
+
+    @rpc
+    def set_weekly_hours(self, company_id, staff_member_id, weekly):
+        command = load(WEEKLY_HOURS, {"company_id": company_id, "staff_member_id": staff_member_id, "weekly": weekly})
+        return WORKING_HOURS.dump(hours.set_weekly_hours(self.uow, **command))
+
+    @rpc
+    def set_date_override(self, company_id, staff_member_id, date, shifts, breaks):
+        key = load(DATE_OVERRIDE_KEY, {"company_id": company_id, "staff_member_id": staff_member_id, "date": date})
+        override = load(DATE_OVERRIDE, {"date": date, "shifts": shifts, "breaks": breaks})
+        return DATE_OVERRIDE.dump(
+            hours.set_date_override(self.uow, key["company_id"], key["staff_member_id"], key["date"], override["plan"])
+        )
+
+    @rpc
+    def delete_date_override(self, company_id, staff_member_id, date):
+        key = load(DATE_OVERRIDE_KEY, {"company_id": company_id, "staff_member_id": staff_member_id, "date": date})
+        hours.delete_date_override(self.uow, key["company_id"], key["staff_member_id"], key["date"])
+
+    @rpc
+    def add_break(self, company_id, staff_member_id, starts_at, ends_at, note=None):
+        command = load(
+            NEW_BREAK,
+            {
+                "company_id": company_id,
+                "staff_member_id": staff_member_id,
+                "starts_at": starts_at,
+                "ends_at": ends_at,
+                "note": note,
+            },
+        )
+        return DATED_BREAK.dump(hours.add_break(self.uow, **command))
+
+    @rpc
+    def delete_break(self, company_id, break_id):
+        hours.delete_break(self.uow, **load(BREAK_ID, {"company_id": company_id, "break_id": break_id}))
+
+    # ---------------------------------------------------------------- slots, quotes, calendar
+
+    @rpc
+    def find_slots(self, company_id, query):
+        """The answer is built by slot_days_json, not a schema: this is the hot path."""
+        query = load(FIND_SLOTS, {**_fields("query", query), "company_id": company_id})
+        found = slots.find_slots(self.uow, **query)
+        return slot_schemas.slot_days_json(found.tz, found.step_minutes, found.days)
+
+    @rpc
+    def quote_appointment(self, company_id, query):
+        query = load(QUOTE_QUERY, {**_fields("query", query), "company_id": company_id})
+        return QUOTES.dump(slots.quote_appointment(self.uow, **query))
+
+    @rpc
+    def calendar_day(self, company_id, date):
+        query = load(CALENDAR_DAY_QUERY, {"company_id": company_id, "date": date})
+        return CALENDAR_DAY.dump(calendar.calendar_day(self.uow, query["company_id"], query["date"]))
+
+    # ---------------------------------------------------------------- events
+
+    @event_handler("bookings", "appointment_created", requeue_on_error=True)
+    @event_handler("bookings", "appointment_rescheduled", requeue_on_error=True)
+    @event_handler("bookings", "appointment_cancelled", requeue_on_error=True)
+    @event_handler("bookings", "appointment_deleted", requeue_on_error=True)
+    def on_appointment_changed(self, payload):
+        """Keep busy_times in step with bookings. A malformed event is logged and dropped:
+        requeueing it would only fail again. Database errors requeue it."""
+        try:
+            event = APPOINTMENT_EVENT.load(payload)
+        except ValidationError as problem:
+            log.error("dropping malformed appointment event %r: %s", payload, problem)
+            return
+        busy_times.record_appointment(self.uow, event["company_id"], event["data"]["appointment"])

@@ -1,0 +1,144 @@
+from datetime import timedelta
+
+import pytest
+from builders import a_future, at, next_last_sunday
+
+from salon_infra.errors import InvalidInput
+
+TUESDAY = a_future(1)
+
+
+def quote(api, company_id, staff_member_ids, service_ids, wall, enforce=True, online=True, day=TUESDAY):
+    query = {
+        "staff_member_ids": staff_member_ids,
+        "service_ids": service_ids,
+        "starts_at": at(day, wall).isoformat(),
+        "enforce_working_hours": enforce,
+        "online": online,
+    }
+    return api.quote_appointment(company_id, query)
+
+
+@pytest.fixture
+def team(api, salon):
+    anna, ben = salon.staff_member("Anna"), salon.staff_member("Ben", bookable_online=False)
+    carl, dora = salon.staff_member("Carl", active=False), salon.staff_member("Dora")
+    for member in (anna, ben, carl, dora):
+        salon.works(member["id"], "09:00", "18:00", breaks=[("13:00", "14:00")])
+    cut = salon.service("Cut", 30, staff=[anna["id"], ben["id"], carl["id"]], price_min=2500, price_max=4000)
+    wash = salon.service("Wash", 15, staff=[{"staff_member_id": anna["id"], "duration_minutes": 20}, ben["id"]])
+    return anna, ben, carl, dora, cut, wash
+
+
+def test_a_quote_per_staff_member_in_the_given_order(api, salon, team):
+    anna, ben, carl, dora, cut, wash = team
+    ids = [dora["id"], carl["id"], ben["id"], anna["id"], 999_999_999]
+    answer = quote(api, salon.company_id, ids, [wash["id"], cut["id"]], "10:00", online=False)
+    assert answer["quotes"] == [
+        {
+            "staff_member_id": ben["id"],
+            "starts_at": at(TUESDAY, "10:00").isoformat(),
+            "ends_at": at(TUESDAY, "10:45").isoformat(),
+            "services": [
+                {"service_id": wash["id"], "title": "Wash", "duration_minutes": 15, "price": 3000},
+                {"service_id": cut["id"], "title": "Cut", "duration_minutes": 30, "price": 2500},
+            ],
+        },
+        {
+            "staff_member_id": anna["id"],
+            "starts_at": at(TUESDAY, "10:00").isoformat(),
+            "ends_at": at(TUESDAY, "10:50").isoformat(),
+            "services": [
+                {"service_id": wash["id"], "title": "Wash", "duration_minutes": 20, "price": 3000},
+                {"service_id": cut["id"], "title": "Cut", "duration_minutes": 30, "price": 2500},
+            ],
+        },
+    ]
+    assert answer["problems"] == {
+        str(dora["id"]): "Dora does not perform Wash, Cut",
+        str(carl["id"]): "Carl is not active",
+        "999999999": "No staff member 999999999.",
+    }
+
+
+def test_online_quotes_need_online_staff_the_grid_and_working_hours(api, salon, team):
+    anna, ben, _, _, cut, _ = team
+    ids = [anna["id"], ben["id"]]
+    assert quote(api, salon.company_id, ids, [cut["id"]], "10:00")["problems"] == {
+        str(ben["id"]): "Ben cannot be booked online"
+    }
+    for wall, problem in [
+        ("10:05", "Online bookings start on the 15-minute grid."),
+        ("12:45", "Outside working hours."),
+        ("17:45", "Outside working hours."),
+        ("08:30", "Outside working hours."),
+    ]:
+        assert quote(api, salon.company_id, [anna["id"]], [cut["id"]], wall)["problems"] == {str(anna["id"]): problem}
+    api.add_break(salon.company_id, anna["id"], at(TUESDAY, "10:20").isoformat(), at(TUESDAY, "10:40").isoformat())
+    answer = quote(api, salon.company_id, [anna["id"]], [cut["id"]], "10:00")
+    assert answer["problems"] == {str(anna["id"]): "Overlaps a break."}
+    assert quote(api, salon.company_id, [anna["id"]], [cut["id"]], "10:45")["quotes"] != []
+
+
+def test_without_enforcement_anything_goes_and_busy_times_are_not_checked(api, salon, team):
+    anna, _, _, _, cut, _ = team
+    salon.appointment(anna["id"], at(TUESDAY, "10:00"))
+    answer = quote(api, salon.company_id, [anna["id"]], [cut["id"]], "10:00")
+    assert answer["problems"] == {} and len(answer["quotes"]) == 1
+    answer = quote(api, salon.company_id, [anna["id"]], [cut["id"]], "22:07", enforce=False, online=False)
+    assert answer["problems"] == {} and answer["quotes"][0]["ends_at"] == at(TUESDAY, "22:37").isoformat()
+
+
+def test_services_not_bookable_online_and_unknown_ones(api, salon, team):
+    anna, *_ = team
+    hidden = salon.service("Hidden", 30, staff=[anna["id"]], bookable_online=False)
+    answer = quote(api, salon.company_id, [anna["id"]], [hidden["id"]], "10:00")
+    assert answer == {"quotes": [], "problems": {str(anna["id"]): "Hidden cannot be booked online"}}
+    assert quote(api, salon.company_id, [anna["id"]], [hidden["id"]], "10:00", online=False)["quotes"] != []
+    with pytest.raises(InvalidInput) as problem:
+        quote(api, salon.company_id, [anna["id"]], [999_999_999], "10:00")
+    assert problem.value.errors == {"service_ids": ["No service 999999999."]}
+
+
+def test_a_quote_across_the_autumn_change_lasts_its_real_length(api, salon):
+    autumn = next_last_sunday(10)
+    anna = salon.staff_member("Anna")
+    salon.works(anna["id"], "00:00", "06:00", weekdays=[6])
+    cut = salon.service("Cut", 60, staff=[anna["id"]])
+    query = {"staff_member_ids": [anna["id"]], "service_ids": [cut["id"]], "enforce_working_hours": True}
+    first_half_past_two = f"{autumn}T02:30:00+02:00"
+    (quote,) = api.quote_appointment(salon.company_id, {**query, "starts_at": first_half_past_two})["quotes"]
+    assert (quote["starts_at"], quote["ends_at"]) == (first_half_past_two, f"{autumn}T02:30:00+01:00")
+
+
+def test_calendar_day(api, salon, team):
+    anna, _, _, dora, *_ = team
+    api.set_date_override(
+        salon.company_id,
+        dora["id"],
+        TUESDAY.isoformat(),
+        [{"start": "08:00", "end": "12:00"}, {"start": "15:00", "end": "19:00"}],
+        [{"start": "10:00", "end": "10:30"}],
+    )
+    dated = api.add_break(
+        salon.company_id, anna["id"], at(TUESDAY, "16:00").isoformat(), at(TUESDAY, "16:30").isoformat()
+    )
+    api.add_break(
+        salon.company_id,
+        anna["id"],
+        at(TUESDAY + timedelta(1), "16:00").isoformat(),
+        at(TUESDAY + timedelta(1), "17:00").isoformat(),
+    )
+    day = api.calendar_day(salon.company_id, TUESDAY.isoformat())
+    assert day["date"] == TUESDAY.isoformat() and day["timezone"] == "Europe/Berlin"
+    assert [column["staff_member"]["name"] for column in day["staff"]] == ["Anna", "Ben", "Dora"]
+    anna_column, _, dora_column = day["staff"]
+    assert anna_column["staff_member"] == api.get_staff_member(salon.company_id, anna["id"])
+
+    def span(start, end, **extra):
+        return {"start": at(TUESDAY, start).isoformat(), "end": at(TUESDAY, end).isoformat(), **extra}
+
+    assert anna_column["working"] == [span("09:00", "13:00"), span("14:00", "18:00")]
+    assert anna_column["breaks"] == [span("13:00", "14:00", id=None), span("16:00", "16:30", id=dated["id"])]
+    assert dora_column["working"] == [span("08:00", "10:00"), span("10:30", "12:00"), span("15:00", "19:00")]
+    assert dora_column["breaks"] == [span("10:00", "10:30", id=None)]
