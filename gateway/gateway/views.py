@@ -1,16 +1,35 @@
-"""Responses composed from more than one service."""
+"""Responses composed from more than one service, with times in the salon's local offset."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from gateway.remote import remote
+
+TIME_FIELDS = ("starts_at", "ends_at", "cancelled_at", "created_at", "updated_at")
 
 
 def public_booking(appointment: dict, company: dict) -> dict:
     """A booking as its client sees it, with the staff member's name and the salon."""
     staff_member = remote().scheduling.get_staff_member(company["id"], appointment["staff_member_id"])
-    return {**appointment, "staff_member": staff_member, "company": company}
+    return {**in_local_time(appointment, company["timezone"]), "staff_member": staff_member, "company": company}
 
 
-def with_clients(company_id: int, appointments: list[dict]) -> list[dict]:
-    """Each appointment with its client's card, fetched in one call for all of them."""
+def staff_view(company_id: int, appointments: list[dict]) -> list[dict]:
+    """Appointments for the calendar: local times, and each client's card, fetched in one call for all."""
+    timezone = remote().companies.get(company_id)["timezone"]
     client_ids = sorted({appointment["client_id"] for appointment in appointments})
     cards = {card["id"]: card for card in remote().clients.get_clients(company_id, client_ids)} if client_ids else {}
-    return [{**appointment, "client": cards.get(appointment["client_id"])} for appointment in appointments]
+    return [
+        {**in_local_time(appointment, timezone), "client": cards.get(appointment["client_id"])}
+        for appointment in appointments
+    ]
+
+
+def in_local_time(appointment: dict, timezone: str) -> dict:
+    zone = ZoneInfo(timezone)
+    local = {name: _local(appointment.get(name), zone) for name in TIME_FIELDS if name in appointment}
+    return {**appointment, **local}
+
+
+def _local(value: str | None, zone: ZoneInfo) -> str | None:
+    return None if value is None else datetime.fromisoformat(value).astimezone(zone).isoformat()

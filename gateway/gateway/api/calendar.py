@@ -18,7 +18,7 @@ from gateway.schemas import (
     StaffBookedSchema,
     StaffBookingSchema,
 )
-from gateway.views import with_clients
+from gateway.views import staff_view
 
 from .widget import IDEMPOTENCY_HEADER, find_or_create_client, find_slots, idempotency_key
 
@@ -40,7 +40,7 @@ class CalendarDay(MethodView):
             company_id, {"period_start": start.isoformat(), "period_end": end.isoformat()}
         )
         by_staff: dict[int, list] = {}
-        for appointment in with_clients(company_id, appointments):
+        for appointment in staff_view(company_id, appointments):
             by_staff.setdefault(appointment["staff_member_id"], []).append(appointment)
         for column in sheet["staff"]:
             column["appointments"] = by_staff.get(column["staff_member"]["id"], [])
@@ -81,7 +81,7 @@ class Appointments(MethodView):
                 "idempotency_key": idempotency_key(),
             },
         )
-        [appointment] = with_clients(user.company_id, [booked["appointment"]])
+        [appointment] = staff_view(user.company_id, [booked["appointment"]])
         return {**booked, "appointment": appointment}
 
 
@@ -92,7 +92,7 @@ class Appointment(MethodView):
     @staff_required
     def get(self, appointment_id):
         company_id = staff_user().company_id
-        [appointment] = with_clients(company_id, [remote().bookings.get_appointment(company_id, appointment_id)])
+        [appointment] = staff_view(company_id, [remote().bookings.get_appointment(company_id, appointment_id)])
         return appointment
 
 
@@ -106,7 +106,10 @@ class Reschedule(MethodView):
         """Move an appointment to another time and/or staff member."""
         user = staff_user()
         change = {**change, "starts_at": change["starts_at"].isoformat(), "actor": user.actor, "source": "admin"}
-        return remote().bookings.reschedule_appointment(user.company_id, appointment_id, change)
+        [moved] = staff_view(
+            user.company_id, [remote().bookings.reschedule_appointment(user.company_id, appointment_id, change)]
+        )
+        return moved
 
 
 @blp.route("/appointments/<int:appointment_id>/cancel")
@@ -117,9 +120,11 @@ class Cancel(MethodView):
     @staff_required
     def post(self, cancellation, appointment_id):
         user = staff_user()
-        return remote().bookings.cancel_appointment(
+        cancelled = remote().bookings.cancel_appointment(
             user.company_id, appointment_id, {**cancellation, "actor": user.actor}
         )
+        [cancelled] = staff_view(user.company_id, [cancelled])
+        return cancelled
 
 
 def _client_id(company_id: int, booking: dict) -> int:

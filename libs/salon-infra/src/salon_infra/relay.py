@@ -291,3 +291,7 @@ def main(argv=None) -> None:
         serve_health(loop, args.health_port)
     log.info("relaying %s outbox to exchange %s", args.service, loop.relay.publisher.exchange)
     loop.run()
+
+
+if __name__ == "__main__":
+    main()

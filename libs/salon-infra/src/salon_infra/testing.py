@@ -6,8 +6,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 import warnings
 from urllib.parse import quote
@@ -15,6 +13,7 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, make_url, text
 
 from salon_infra.database import with_driver
+from salon_infra.processes import start_process, stop_process, wait_until_healthy
 
 
 def postgres_admin_url() -> str:
@@ -77,7 +76,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def running_service(module: str, config_file, env: dict, *, log_path, health_port: int, timeout: float = 60):
     """Run `nameko run` for a service in a subprocess, as production does; yield once ready."""
-    process = _start(
+    process = start_process(
         [sys.executable, "-m", "nameko", "run", "--config", str(config_file), module],
         {**env, "HEALTH_ADDRESS": f"127.0.0.1:{health_port}"},
         log_path,
@@ -87,36 +86,6 @@ def running_service(module: str, config_file, env: dict, *, log_path, health_por
         yield process
     finally:
         stop_process(process)
-
-
-def _start(command: list[str], env: dict, log_path) -> subprocess.Popen:
-    log = open(log_path, "ab")  # noqa: SIM115 - owned by the child process
-    return subprocess.Popen(command, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
-
-
-def wait_until_healthy(url: str, process: subprocess.Popen, log_path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{process.args} exited with {process.returncode}; see {log_path}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise TimeoutError(f"{url} not healthy after {timeout}s; see {log_path}")
-
-
-def stop_process(process: subprocess.Popen, grace: float = 10) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def schema_drift(database_url: str, metadata) -> list:

@@ -102,8 +102,8 @@ def quote_appointment(
 ) -> Quotes:
     """What each staff member would do, for how long and at what price, starting at `starts_at`.
 
-    Those who cannot are listed in `problems`. Busy times are not checked: the bookings
-    service enforces that appointments do not overlap.
+    Those who cannot are listed in `problems`; online, nobody can start in the past. Busy
+    times are not checked: the bookings service enforces that appointments do not overlap.
     """
     with uow:
         session = uow.session
@@ -116,6 +116,8 @@ def quote_appointment(
             latest_end = starts_at + availability.LONGEST_APPOINTMENT
             for break_ in availability.dated_breaks(session, company_id, ids, starts_at, latest_end):
                 breaks[break_.staff_member_id].append(break_)
+    if online and starts_at < datetime.now(UTC):
+        return Quotes([], {str(staff_member_id): "That time has passed." for staff_member_id in staff_member_ids})
     quotes, problems = [], {}
     for staff_member_id in staff_member_ids:
         performer = performers.get(staff_member_id)

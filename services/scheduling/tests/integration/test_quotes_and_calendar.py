@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from builders import a_future, at, next_last_sunday
@@ -142,3 +142,14 @@ def test_calendar_day(api, salon, team):
     assert anna_column["breaks"] == [span("13:00", "14:00", id=None), span("16:00", "16:30", id=dated["id"])]
     assert dora_column["working"] == [span("08:00", "10:00"), span("10:30", "12:00"), span("15:00", "19:00")]
     assert dora_column["breaks"] == [span("10:00", "10:30", id=None)]
+
+
+def test_online_nobody_can_start_in_the_past_but_staff_may_record_it(api, salon, team):
+    anna, *_, cut, _ = team
+    yesterday = date.today() - timedelta(days=1)
+    online = quote(api, salon.company_id, [anna["id"]], [cut["id"]], "10:00", day=yesterday)
+    assert online == {"quotes": [], "problems": {str(anna["id"]): "That time has passed."}}
+    by_staff = quote(
+        api, salon.company_id, [anna["id"]], [cut["id"]], "10:00", day=yesterday, enforce=False, online=False
+    )
+    assert [entry["staff_member_id"] for entry in by_staff["quotes"]] == [anna["id"]]

@@ -1,0 +1,246 @@
+"""Benchmark: slot search and booking creation through the gateway, on PostgreSQL.
+
+    make bench                 # or: .venv/bin/python bench/run.py [--searches 400] [--bookings 2000]
+
+Starts the whole system on throwaway PostgreSQL databases and a throwaway RabbitMQ vhost,
+loads a salon with 20 staff members and 1,000 appointments, then measures:
+  - slot search for any staff member over 14 days, through the gateway (sequential);
+  - the same search in process (scheduling's handler on the same database), and the pure
+    slot engine alone: the floor under the gateway figure;
+  - booking creation through the widget API with 16 concurrent clients.
+Prints a Markdown table and writes bench/results/<time>.json.
+"""
+import argparse
+import contextlib
+import json
+import statistics
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "deploy" / "local"), str(ROOT / "tests")]
+
+from cluster import SERVICES, LocalCluster  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from support.api import Api, new_key  # noqa: E402
+from support.salon import FULL_WEEK, open_salon  # noqa: E402
+
+from salon_infra.testing import temporary_database, temporary_vhost  # noqa: E402
+
+STAFF = 20
+APPOINTMENTS = 1_000
+SEARCH_DAYS = 14
+CLIENTS = 16
+TARGETS = {"search_p50_ms": 15.0, "bookings_per_second": 150.0}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--searches", type=int, default=400)
+    parser.add_argument("--bookings", type=int, default=2_000)
+    parser.add_argument("--gateway-workers", type=int, default=2)
+    parser.add_argument("--gateway-threads", type=int, default=8)
+    args = parser.parse_args()
+
+    with contextlib.ExitStack() as stack:
+        amqp_uri = stack.enter_context(temporary_vhost())
+        urls = {spec.name: stack.enter_context(temporary_database(f"bench_{spec.name}")) for spec in SERVICES}
+        log_dir = ROOT / "bench" / "results" / "logs"
+        cluster = LocalCluster(
+            amqp_uri=amqp_uri,
+            database_urls=urls,
+            log_dir=log_dir,
+            jwt_secret="bench-jwt-secret-of-at-least-thirty-two-bytes",
+            gateway_workers=args.gateway_workers,
+            gateway_threads=args.gateway_threads,
+        )
+        cluster.migrate()
+        cluster.start()
+        stack.callback(cluster.stop)
+        results = run(cluster, urls, args)
+    report(results, args)
+
+
+def run(cluster: LocalCluster, urls: dict, args) -> dict:
+    public = Api(cluster.gateway_url)
+    salon, first_day = load_salon(public)
+    wait_for_relay(urls["bookings"])
+    service_id = salon.services["Haircut"]
+
+    search = lambda: salon.public.ok(  # noqa: E731
+        "GET",
+        f"/api/v1/companies/{salon.company_id}/slots",
+        params={"service_id": service_id, "date_from": first_day.isoformat(),
+                "date_to": (first_day + timedelta(days=SEARCH_DAYS - 1)).isoformat()},
+    )  # fmt: skip
+    gateway_search = timed(search, args.searches, warmup=30)
+    slots_found = sum(len(day["slots"]) for day in search()["days"])
+    in_process, engine_only = in_process_search(urls["scheduling"], salon.company_id, service_id, first_day, args)
+    booking = concurrent_bookings(salon, first_day + timedelta(days=SEARCH_DAYS + 1), args.bookings)
+    return {
+        "setup": {"staff": STAFF, "appointments": APPOINTMENTS, "days": SEARCH_DAYS, "slots_in_answer": slots_found},
+        "search_gateway_ms": gateway_search,
+        "search_in_process_ms": in_process,
+        "search_engine_only_ms": engine_only,
+        "booking": booking,
+    }
+
+
+def load_salon(public: Api):
+    salon = open_salon(public, name="Benchmark Salon")
+    for n in range(STAFF):
+        salon.add_staff(f"Staff {n:02d}", weekly=FULL_WEEK)
+    everyone = list(salon.staff)
+    for title, minutes in (("Haircut", 60), ("Trim", 30), ("Colour", 90), ("Styling", 45)):
+        salon.add_service(title, minutes, everyone)
+    first_day = date.today() + timedelta(days=1)
+    zone = ZoneInfo(salon.timezone)
+    slots = [
+        (name, datetime(day.year, day.month, day.day, hour, tzinfo=zone))
+        for day in (first_day + timedelta(days=d) for d in range(SEARCH_DAYS))
+        for name in everyone
+        for hour in range(9, 17, 2)
+    ]
+    chosen = slots[:: max(1, len(slots) // APPOINTMENTS)][:APPOINTMENTS]
+
+    def book(entry):
+        name, starts_at = entry
+        response = salon.book_as_staff(["Haircut"], starts_at, name)
+        assert response.status_code == 201, response.text
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(book, chosen))
+    print(f"loaded {STAFF} staff members and {len(chosen)} appointments", flush=True)
+    return salon, first_day
+
+
+def wait_for_relay(bookings_url: str, timeout: float = 60) -> None:
+    """Slot search reads scheduling's copy of busy times; measure once every event has arrived."""
+    engine = create_engine(bookings_url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    deadline = time.monotonic() + timeout
+    with engine.connect() as connection:
+        while connection.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar_one():
+            assert time.monotonic() < deadline, "the relay did not drain the outbox"
+            time.sleep(0.2)
+            connection.rollback()
+    engine.dispose()
+    time.sleep(1.0)  # and scheduling has consumed them
+
+
+def in_process_search(scheduling_url, company_id, service_id, first_day, args):
+    """Scheduling's own handler on the same database, and the slot engine alone on preloaded data."""
+    from scheduling.bench_support import engine_only_search, handler_search
+
+    query = {
+        "service_ids": [service_id],
+        "staff_member_id": None,
+        "date_from": first_day,
+        "date_to": first_day + timedelta(days=SEARCH_DAYS - 1),
+        "online": True,
+    }
+    handler = handler_search(scheduling_url, company_id, query)
+    engine = engine_only_search(scheduling_url, company_id, query)
+    return timed(handler, args.searches, warmup=30), timed(engine, args.searches, warmup=30)
+
+
+def concurrent_bookings(salon, first_day: date, total: int) -> dict:
+    everyone = list(salon.staff)
+    zone = ZoneInfo(salon.timezone)
+    free = [
+        (name, datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone))
+        for day in (first_day + timedelta(days=d) for d in range(60))
+        for hour in range(9, 17)
+        for minute in (0, 30)
+        for name in everyone
+    ][:total]
+    latencies, failures, lock = [], [], threading.Lock()
+    counter = iter(range(len(free)))
+
+    def client(worker: int) -> None:
+        api = Api(salon.public.base_url)
+        while True:
+            with lock:
+                index = next(counter, None)
+            if index is None:
+                return
+            name, starts_at = free[index]
+            body = {
+                "service_ids": [salon.services["Trim"]],
+                "staff_member_id": salon.staff[name],
+                "starts_at": starts_at.isoformat(),
+                "client": {"name": f"Client {index}", "phone": f"+4917{worker:02d}{index:07d}"},
+            }
+            started = time.perf_counter()
+            response = api.post(f"/api/v1/companies/{salon.company_id}/bookings", body, headers={"Idempotency-Key": new_key()})
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                (latencies if response.status_code == 201 else failures).append(elapsed)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    return {
+        "clients": CLIENTS,
+        "created": len(latencies),
+        "failed": len(failures),
+        "seconds": round(seconds, 2),
+        "per_second": round(len(latencies) / seconds, 1),
+        **summary(latencies),
+    }
+
+
+def timed(call, count: int, warmup: int) -> dict:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(count):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    return summary(samples)
+
+
+def summary(samples_ms: list[float]) -> dict:
+    ordered = sorted(samples_ms)
+    if not ordered:
+        return {"n": 0}
+    return {
+        "n": len(ordered),
+        "p50_ms": round(statistics.median(ordered), 2),
+        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
+        "mean_ms": round(statistics.fmean(ordered), 2),
+    }
+
+
+def report(results: dict, args) -> None:
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (out / f"{stamp}.json").write_text(json.dumps({"args": vars(args), **results}, indent=2))
+    g, p, e, b = (results[k] for k in ("search_gateway_ms", "search_in_process_ms", "search_engine_only_ms", "booking"))
+    print(
+        f"""
+| Measure | p50 | p99 | Target |
+|---|---|---|---|
+| Slot search, any of {STAFF} staff, {SEARCH_DAYS} days, through the gateway | {g['p50_ms']} ms | {g['p99_ms']} ms | p50 <= {TARGETS['search_p50_ms']:g} ms |
+| Same search in process: scheduling's handler on PostgreSQL | {p['p50_ms']} ms | {p['p99_ms']} ms | (floor) |
+| Same search, slot engine only (data preloaded) | {e['p50_ms']} ms | {e['p99_ms']} ms | (floor) |
+| Booking creation, widget API, {b['clients']} concurrent clients | {b.get('p50_ms')} ms | {b.get('p99_ms')} ms | |
+| Booking throughput | {b['per_second']} bookings/s ({b['created']} in {b['seconds']} s, {b['failed']} failed) | | >= {TARGETS['bookings_per_second']:g}/s |
+
+Answer size: {results['setup']['slots_in_answer']} start times. Raw figures: bench/results/{stamp}.json
+"""  # noqa: E501
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+"""The whole suite on one machine: every service, the outbox relays and the gateway.
+
+`make run`, the end-to-end tests and the benchmarks start the system through this, each
+process as production runs it (nameko run, salon-outbox-relay, gunicorn).
+"""
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gateway.errors import ServiceUnavailable
+from gateway.rpc import RpcClient
+from salon_infra.migrations import upgrade
+from salon_infra.processes import start_process, stop_process, stop_processes, wait_until_healthy
+from salon_infra.testing import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    entrypoint: str
+    relays_events: bool = False
+
+
+SERVICES = (
+    ServiceSpec("scheduling", "scheduling.service:SchedulingService"),
+    ServiceSpec("clients", "clients.service:ClientsService"),
+    ServiceSpec("bookings", "bookings.service:BookingsService", relays_events=True),
+    ServiceSpec("payments", "payments.service:PaymentsService"),
+    ServiceSpec("notifications", "notifications.service:NotificationsService"),
+    ServiceSpec("imports", "imports.service:ImportsService"),
+)
+
+
+@dataclass
+class Process:
+    name: str
+    command: list[str]
+    env: dict
+    health_url: str
+    log_path: Path
+    popen: object = None
+
+    def start(self) -> None:
+        self.popen = start_process(self.command, self.env, self.log_path)
+
+    def wait_healthy(self, timeout: float = 60) -> None:
+        wait_until_healthy(self.health_url, self.popen, self.log_path, timeout)
+
+    def stop(self) -> None:
+        if self.popen is not None:
+            stop_process(self.popen)
+            self.popen = None
+
+
+@dataclass
+class LocalCluster:
+    amqp_uri: str
+    database_urls: dict[str, str]
+    log_dir: Path
+    jwt_secret: str
+    gateway_port: int = 0
+    relay_amqp_uri: str | None = None  # the relays may reach the broker another way (tests cut it)
+    gateway_workers: int = 2
+    gateway_threads: int = 8
+    max_workers: int = 10
+    rpc_timeout: float = 5.0
+    extra_env: dict = field(default_factory=dict)
+    processes: dict[str, Process] = field(default_factory=dict, init=False)
+
+    def __post_init__(self):
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.gateway_port = self.gateway_port or free_port()
+        for spec in SERVICES:
+            self.processes[spec.name] = self._service(spec)
+            if spec.relays_events:
+                self.processes[f"{spec.name}-relay"] = self._relay(spec)
+        self.processes["gateway"] = self._gateway()
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def migrate(self) -> None:
+        for spec in SERVICES:
+            upgrade(spec.name, self.database_urls[spec.name])
+
+    def start(self) -> None:
+        for process in self.processes.values():
+            process.start()
+        try:
+            for process in self.processes.values():
+                process.wait_healthy()
+            self._wait_until_consuming([spec.name for spec in SERVICES])
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        running = [process for process in self.processes.values() if process.popen is not None]
+        stop_processes([process.popen for process in running])
+        for process in running:
+            process.popen = None
+
+    def stop_one(self, name: str) -> None:
+        self.processes[name].stop()
+
+    def start_one(self, name: str) -> None:
+        process = self.processes[name]
+        process.start()
+        process.wait_healthy()
+        if name in self.database_urls:
+            self._wait_until_consuming([name])
+
+    def _wait_until_consuming(self, services: list[str], timeout: float = 30) -> None:
+        rpc = RpcClient(self.amqp_uri, timeout=2)
+        deadline = time.monotonic() + timeout
+        for service in services:
+            while True:
+                try:
+                    rpc.call(service, "ping")
+                    break
+                except ServiceUnavailable:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.1)
+
+    def _env(self, **more) -> dict:
+        return {
+            "AMQP_URI": self.amqp_uri,
+            "JWT_SECRET": self.jwt_secret,
+            "RPC_TIMEOUT_SECONDS": str(self.rpc_timeout),
+            "PYTHONWARNINGS": "ignore::DeprecationWarning",
+            **self.extra_env,
+            **more,
+        }
+
+    def _service(self, spec: ServiceSpec) -> Process:
+        port = free_port()
+        config = ROOT / "services" / spec.name / "config.yml"
+        return Process(
+            spec.name,
+            [sys.executable, "-m", "nameko", "run", "--config", str(config), spec.entrypoint],
+            self._env(
+                DATABASE_URL=self.database_urls[spec.name],
+                HEALTH_ADDRESS=f"127.0.0.1:{port}",
+                MAX_WORKERS=str(self.max_workers),
+            ),
+            f"http://127.0.0.1:{port}/health/ready",
+            self.log_dir / f"{spec.name}.log",
+        )
+
+    def _relay(self, spec: ServiceSpec) -> Process:
+        port = free_port()
+        command = [
+            sys.executable, "-m", "salon_infra.relay", "--service", spec.name,
+            "--database-url", self.database_urls[spec.name],
+            "--amqp-uri", self.relay_amqp_uri or self.amqp_uri,
+            "--health-port", str(port),
+        ]  # fmt: skip
+        return Process(
+            f"{spec.name}-relay", command, self._env(), f"http://127.0.0.1:{port}/health/live",
+            self.log_dir / f"{spec.name}-relay.log",
+        )  # fmt: skip
+
+    def _gateway(self) -> Process:
+        gunicorn_conf = str(ROOT / "gateway" / "gunicorn.conf.py")
+        command = [sys.executable, "-m", "gunicorn", "-c", gunicorn_conf, "gateway.app:create_app()"]
+        env = self._env(
+            GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}",
+            GATEWAY_WORKERS=str(self.gateway_workers),
+            GATEWAY_THREADS=str(self.gateway_threads),
+        )
+        return Process("gateway", command, env, f"{self.gateway_url}/readyz", self.log_dir / "gateway.log")

@@ -1,0 +1,132 @@
+"""`make run`: the whole system on this machine, with a demo salon. Ctrl-C stops it.
+
+Databases are SQLite files under var/ unless <SERVICE>_DATABASE_URL names another
+(e.g. BOOKINGS_DATABASE_URL=postgresql://postgres@127.0.0.1/bookings). The broker is
+AMQP_URI, by default amqp://guest:guest@localhost:5672/.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import sys
+import threading
+from pathlib import Path
+
+import pika
+import pika.exceptions
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from cluster import ROOT, SERVICES, LocalCluster
+from demo import load_demo
+
+from salon_infra import config
+
+VAR = ROOT / "var"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("GATEWAY_PORT", "8080")))
+    parser.add_argument("--fresh", action="store_true", help="delete var/ first: new databases, new demo salon")
+    args = parser.parse_args()
+    if args.fresh:
+        shutil.rmtree(VAR, ignore_errors=True)
+    VAR.mkdir(exist_ok=True)
+
+    amqp_uri = config.amqp_uri()
+    _require_broker(amqp_uri)
+    _require_free_port(args.port)
+    cluster = LocalCluster(
+        amqp_uri=amqp_uri,
+        database_urls={spec.name: _database_url(spec.name) for spec in SERVICES},
+        log_dir=VAR / "logs",
+        jwt_secret=_kept_secret("jwt-secret"),
+        gateway_port=args.port,
+        extra_env={"BOOKING_LINK_SECRET": _kept_secret("booking-link-secret"), "SALON_VAR_DIR": str(VAR)},
+    )
+    print("Migrating the databases ...", flush=True)
+    cluster.migrate()
+    print("Starting the services, the outbox relay and the gateway ...", flush=True)
+    cluster.start()
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    try:
+        demo = load_demo(cluster.gateway_url, VAR / "demo.json")
+        _print_banner(cluster, demo)
+        stopped.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("\nStopping ...", flush=True)
+        cluster.stop()
+
+
+def _database_url(service: str) -> str:
+    return os.environ.get(f"{service.upper()}_DATABASE_URL") or f"sqlite:///{VAR / service}.sqlite3"
+
+
+def _kept_secret(name: str) -> str:
+    """A secret made once for this machine and kept in var/, so tokens and links survive restarts."""
+    path = VAR / name
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text()
+
+
+def _require_broker(amqp_uri: str) -> None:
+    parameters = pika.URLParameters(amqp_uri)
+    parameters.connection_attempts, parameters.socket_timeout = 1, 3
+    try:
+        pika.BlockingConnection(parameters).close()
+    except (pika.exceptions.AMQPError, OSError):
+        sys.exit(
+            f"RabbitMQ is not reachable at {amqp_uri}.\n"
+            "Start one, then run `make run` again:\n"
+            "  - on this machine (Debian):  rabbitmq-server -detached\n"
+            "  - with Docker:               docker run -d -p 5672:5672 rabbitmq:3\n"
+            "or point AMQP_URI at a running broker, e.g. AMQP_URI=amqp://user:pass@host:5672/"
+        )
+
+
+def _require_free_port(port: int) -> None:
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            sys.exit(f"Port {port} is in use. Stop what uses it, or run: GATEWAY_PORT=8081 make run")
+
+
+def _print_banner(cluster: LocalCluster, demo: dict) -> None:
+    url, company_id = cluster.gateway_url, demo["company_id"]
+    credentials = json.dumps(
+        {"company_id": company_id, "email": demo["owner_email"], "password": demo["owner_password"]}
+    )
+    print(
+        f"""
+Salon platform is running. Ctrl-C stops it.
+
+  Gateway (API)    {url}/api/v1
+  OpenAPI          {url}/api/v1/openapi.json
+  Health           {url}/healthz   {url}/readyz
+
+  Demo salon       company {company_id}, "Demo Salon", Europe/Berlin
+  Widget API       {url}/api/v1/companies/{company_id}/services
+                   {url}/api/v1/companies/{company_id}/staff
+                   {url}/api/v1/companies/{company_id}/slots?service_id=1
+  Staff sign-in    curl -X POST {url}/api/v1/auth/login -H 'Content-Type: application/json' \\
+                     -d '{credentials}'
+  Calendar         GET {url}/api/v1/calendar?date=YYYY-MM-DD  (Authorization: Bearer <token>)
+
+  Databases        {VAR}/*.sqlite3   (make run ARGS=--fresh starts over)
+  Logs             {VAR / "logs"}/
+""",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
