@@ -13,6 +13,7 @@ from sqlalchemy import Date, DateTime, SmallInteger, and_, bindparam, cast, null
 from sqlalchemy.orm import Session
 
 from salon_infra.errors import NotFound
+from salon_infra.types import UtcDateTime
 from scheduling.domain.eligibility import BookableService, Performer
 from scheduling.domain.hours import LONGEST_DATED_BREAK, PlanSpan
 from scheduling.domain.slots import Interval
@@ -165,23 +166,31 @@ def _overlapping_breaks(*columns):
     )
 
 
-# Plain timestamptz: the instants come back aware, and a UTC conversion per row would only cost time.
-_STARTS, _ENDS = DateTime(timezone=True), DateTime(timezone=True)
-_BUSY = union_all(
-    select(
-        BusyTime.staff_member_id, type_coerce(BusyTime.starts_at, _STARTS), type_coerce(BusyTime.ends_at, _ENDS)
-    ).where(
-        BusyTime.company_id == _COMPANY,
-        BusyTime.staff_member_id.in_(_STAFF),
-        BusyTime.active.is_(True),
-        BusyTime.starts_at >= bindparam("appointments_from"),
-        BusyTime.starts_at < _END,
-        BusyTime.ends_at > _START,
-    ),
-    _overlapping_breaks(
-        StaffBreak.staff_member_id, type_coerce(StaffBreak.starts_at, _STARTS), type_coerce(StaffBreak.ends_at, _ENDS)
-    ),
-)
+def _busy_statement(timestamp):
+    return union_all(
+        select(
+            BusyTime.staff_member_id,
+            type_coerce(BusyTime.starts_at, timestamp),
+            type_coerce(BusyTime.ends_at, timestamp),
+        ).where(
+            BusyTime.company_id == _COMPANY,
+            BusyTime.staff_member_id.in_(_STAFF),
+            BusyTime.active.is_(True),
+            BusyTime.starts_at >= bindparam("appointments_from"),
+            BusyTime.starts_at < _END,
+            BusyTime.ends_at > _START,
+        ),
+        _overlapping_breaks(
+            StaffBreak.staff_member_id,
+            type_coerce(StaffBreak.starts_at, timestamp),
+            type_coerce(StaffBreak.ends_at, timestamp),
+        ),
+    )
+
+
+# On PostgreSQL, plain timestamptz: the instants come back aware, and a UTC conversion per
+# row would only cost time. SQLite keeps naive UTC text, which UtcDateTime makes aware.
+_BUSY = {"postgresql": _busy_statement(DateTime(timezone=True)), "sqlite": _busy_statement(UtcDateTime())}
 _BREAKS = _overlapping_breaks(StaffBreak).order_by(StaffBreak.starts_at, StaffBreak.id)
 
 
@@ -190,7 +199,7 @@ def busy_intervals(
 ) -> dict[int, list[Interval]]:
     """Booked appointments and dated breaks overlapping [start, end), by staff member."""
     rows = session.execute(
-        _BUSY,
+        _BUSY[session.get_bind().dialect.name],
         {
             **_window(company_id, staff_member_ids, start, end),
             "appointments_from": start - LONGEST_APPOINTMENT,
