@@ -1,10 +1,13 @@
 """The Flask application: `gunicorn "gateway.app:create_app()"`."""
 
 import logging
+from decimal import Decimal
 
+import orjson
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow import resolver as default_schema_name
 from flask import Flask
+from flask.json.provider import JSONProvider
 from flask_smorest import Api
 from marshmallow import Schema
 
@@ -29,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("pika").setLevel(logging.WARNING)
     app = Flask(__name__)
+    app.json = OrjsonProvider(app)
     app.config.update(
         SALON_SETTINGS=settings,
         API_TITLE="Salon booking API",
@@ -48,3 +52,19 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.blp)
     register_error_handlers(app)
     return app
+
+
+class OrjsonProvider(JSONProvider):
+    """Flask's JSON through orjson: every API answer is encoded here."""
+
+    def dumps(self, obj, **kwargs) -> str:
+        return orjson.dumps(obj, default=_jsonable, option=orjson.OPT_NON_STR_KEYS).decode()
+
+    def loads(self, s, **kwargs):
+        return orjson.loads(s)
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

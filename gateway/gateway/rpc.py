@@ -7,12 +7,12 @@ A service with no queue fails at once (mandatory publish), and a service whose q
 has no consumers fails at once after its first timeout (a passive queue check).
 """
 
-import json
 import logging
 import threading
 import time
 import uuid
 
+import orjson
 import pika
 import pika.exceptions
 
@@ -121,7 +121,7 @@ class _ThreadConnection:
             expiration=str(int(timeout * 1000)),
             headers={"nameko.call_id_stack": [f"gateway.{method}.{correlation_id}"]},
         )
-        body = json.dumps({"args": args, "kwargs": kwargs})
+        body = orjson.dumps({"args": args, "kwargs": kwargs})
         self.pending.add(correlation_id)
         self.channel.basic_publish(RPC_EXCHANGE, f"{service}.{method}", body, properties, mandatory=True)
         return correlation_id
@@ -157,7 +157,7 @@ class _ThreadConnection:
 
     def _on_reply(self, _channel, _method, properties, body) -> None:
         if properties.correlation_id in self.pending:  # a late reply to a timed-out call is dropped
-            self.replies[properties.correlation_id] = json.loads(body)
+            self.replies[properties.correlation_id] = orjson.loads(body)
 
     def _on_return(self, _channel, _method, properties, _body) -> None:
         self.unroutable.add(properties.correlation_id)

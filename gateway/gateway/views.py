@@ -3,6 +3,9 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import orjson
+from flask import Response, current_app
+
 from gateway.remote import remote
 
 TIME_FIELDS = ("starts_at", "ends_at", "cancelled_at", "created_at", "updated_at")
@@ -10,7 +13,7 @@ TIME_FIELDS = ("starts_at", "ends_at", "cancelled_at", "created_at", "updated_at
 
 def public_booking(appointment: dict, company: dict) -> dict:
     """A booking as its client sees it, with the staff member's name and the salon."""
-    staff_member = remote().scheduling.get_staff_member(company["id"], appointment["staff_member_id"])
+    staff_member = remote().staff_member(company["id"], appointment["staff_member_id"])
     return {**in_local_time(appointment, company["timezone"]), "staff_member": staff_member, "company": company}
 
 
@@ -33,3 +36,9 @@ def in_local_time(appointment: dict, timezone: str) -> dict:
 
 def _local(value: str | None, zone: ZoneInfo) -> str | None:
     return None if value is None else datetime.fromisoformat(value).astimezone(zone).isoformat()
+
+
+def as_built(answer: dict, status: int = 200) -> Response:
+    """A service's answer sent as it is: for large answers the service already built to the
+    documented schema (slot search), where dumping it again would cost more than the search."""
+    return current_app.response_class(orjson.dumps(answer), status, mimetype="application/json")

@@ -18,7 +18,7 @@ from gateway.schemas import (
     StaffBookedSchema,
     StaffBookingSchema,
 )
-from gateway.views import staff_view
+from gateway.views import as_built, staff_view
 
 from .widget import IDEMPOTENCY_HEADER, find_or_create_client, find_slots, idempotency_key
 
@@ -55,7 +55,7 @@ class StaffSlots(MethodView):
     @staff_required
     def get(self, query):
         """Free times for booking by staff: every active staff member, online or not."""
-        return find_slots(staff_user().company_id, query, online=False)
+        return as_built(find_slots(staff_user().company_id, query, online=False))
 
 
 @blp.route("/appointments")

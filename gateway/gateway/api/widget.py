@@ -20,7 +20,7 @@ from gateway.schemas import (
     SlotsSchema,
     WidgetBookingSchema,
 )
-from gateway.views import public_booking
+from gateway.views import as_built, public_booking
 
 blp = Blueprint(
     "widget",
@@ -71,7 +71,7 @@ class PublicSlots(MethodView):
     @blp.response(200, SlotsSchema)
     def get(self, query, company_id):
         """Free start times, by day, each with the staff members free then. Omit staff_member_id for any."""
-        return find_slots(company_id, query, online=True)
+        return as_built(find_slots(company_id, query, online=True))
 
 
 @blp.route("/bookings")

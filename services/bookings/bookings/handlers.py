@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from bookings.domain.appointments import (
@@ -237,14 +237,20 @@ def _insert(uow: UnitOfWork, company_id: int, command: dict, quote: Quote, finge
     return appointment
 
 
+_EARLIER = select(Appointment.id, Appointment.request_fingerprint).where(
+    Appointment.company_id == bindparam("company_id"), Appointment.idempotency_key == bindparam("key")
+)
+
+
 def _replay(uow: UnitOfWork, company_id: int, key: str, fingerprint: str) -> Appointment | None:
+    """The booking made earlier with this idempotency key, if any (usually none: a cheap lookup)."""
     with uow:
-        earlier = uow.session.scalar(
-            select(Appointment).where(Appointment.company_id == company_id, Appointment.idempotency_key == key)
-        )
-    if earlier is not None and earlier.request_fingerprint != fingerprint:
-        raise InvalidInput.field("idempotency_key", "was already used for a different booking")
-    return earlier
+        earlier = uow.session.execute(_EARLIER, {"company_id": company_id, "key": key}).first()
+        if earlier is None:
+            return None
+        if earlier.request_fingerprint != fingerprint:
+            raise InvalidInput.field("idempotency_key", "was already used for a different booking")
+        return _get(uow, company_id, earlier.id)
 
 
 def _get(uow: UnitOfWork, company_id: int, appointment_id: int, *, for_update: bool = False) -> Appointment:

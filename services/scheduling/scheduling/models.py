@@ -40,6 +40,10 @@ class Company(Base):
     country: Mapped[str] = mapped_column(String(2))
     slot_step_minutes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Bumped by triggers on every change to the company's schedule (migration 0002) and to
+    # its busy times (0003), so in-memory copies are used only while current.
+    schedule_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    busy_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class User(Base):

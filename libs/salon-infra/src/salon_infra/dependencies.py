@@ -10,10 +10,12 @@ from nameko.web.handlers import http
 
 from salon_infra import config, errors
 from salon_infra.database import UnitOfWork, create_engine_for, session_factory
+from salon_infra.serialization import use_orjson_for_json
 
 # A service calling another gets our error types back as themselves, not as RemoteError.
 for _error_type in errors.ALL:
     deserialize_to_instance(_error_type)
+use_orjson_for_json()
 
 
 def ensure_green_psycopg() -> None:

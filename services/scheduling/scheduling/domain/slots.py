@@ -113,10 +113,14 @@ class WorkingHours:
 
 @dataclass(frozen=True)
 class StaffAvailability:
+    """A staff member to search. Busy times come as Intervals, or, from callers reading them
+    in bulk, as (start, end) pairs of UTC microseconds since the epoch in `busy_us`."""
+
     staff_member_id: int
     duration: timedelta
     working_hours: WorkingHours
     busy: Sequence[Interval] = ()
+    busy_us: Sequence[tuple[int, int]] = ()
 
     def __post_init__(self) -> None:
         if self.duration <= timedelta(0):
@@ -411,7 +415,8 @@ class _StaffCalendar:
 
     @classmethod
     def of(cls, member: StaffAvailability) -> _StaffCalendar:
-        busy = _merge([(b._start_us, b._end_us) for b in member.busy if b._start_us < b._end_us])
+        busy = [(b._start_us, b._end_us) for b in member.busy]
+        busy = _merge([(start, end) for start, end in (*busy, *member.busy_us) if start < end])
         return cls(
             member.staff_member_id,
             member.duration // _MICROSECOND,

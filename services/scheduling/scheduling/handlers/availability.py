@@ -6,26 +6,31 @@ running it on the hot path.
 """
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Date, DateTime, SmallInteger, and_, bindparam, cast, null, select, type_coerce, union_all
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    SmallInteger,
+    bindparam,
+    cast,
+    func,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
-from salon_infra.errors import NotFound
 from salon_infra.types import UtcDateTime
-from scheduling.domain.eligibility import BookableService, Performer
 from scheduling.domain.hours import LONGEST_DATED_BREAK, PlanSpan
 from scheduling.domain.slots import Interval
 from scheduling.models import (
     BusyTime,
-    Company,
     DateOverride,
     DateOverrideSpan,
-    Service,
     StaffBreak,
-    StaffMember,
-    StaffService,
     WeeklyHours,
 )
 
@@ -37,75 +42,6 @@ _STAFF = bindparam("staff_member_ids", expanding=True)
 _START, _END = bindparam("start"), bindparam("end")
 _SERVICE_IDS = bindparam("service_ids", expanding=True)
 _NO_LAST_DAY = date.max
-
-_SETTINGS_AND_SERVICES = (
-    select(
-        Company.timezone,
-        Company.slot_step_minutes,
-        Service.id,
-        Service.title,
-        Service.duration_minutes,
-        Service.price_min,
-        Service.active,
-        Service.bookable_online,
-    )
-    .outerjoin(Service, and_(Service.company_id == Company.id, Service.id.in_(_SERVICE_IDS)))
-    .where(Company.id == _COMPANY)
-)
-
-
-def settings_and_services(
-    session: Session, company_id: int, service_ids: list[int]
-) -> tuple[ZoneInfo, int, dict[int, BookableService]]:
-    """The company's zone and slot step, and those of `service_ids` it has, in one query."""
-    rows = session.execute(_SETTINGS_AND_SERVICES, {"company_id": company_id, "service_ids": service_ids}).all()
-    if not rows:
-        raise NotFound(f"company {company_id} not found")
-    services = {row[2]: BookableService(*row[2:]) for row in rows if row[2] is not None}
-    return ZoneInfo(rows[0].timezone), rows[0].slot_step_minutes, services
-
-
-_PERFORMER_COLUMNS = (
-    StaffMember.id,
-    StaffMember.name,
-    StaffMember.active,
-    StaffMember.bookable_online,
-    StaffService.service_id,
-    StaffService.duration_minutes,
-)
-_PERFORMS = and_(
-    StaffService.staff_member_id == StaffMember.id,
-    StaffService.company_id == _COMPANY,
-    StaffService.service_id.in_(_SERVICE_IDS),
-)
-_PERFORMERS = select(*_PERFORMER_COLUMNS).join(StaffService, _PERFORMS).where(StaffMember.company_id == _COMPANY)
-_CHOSEN_STAFF = (
-    select(*_PERFORMER_COLUMNS)
-    .outerjoin(StaffService, _PERFORMS)
-    .where(StaffMember.company_id == _COMPANY, StaffMember.id.in_(_STAFF))
-)
-
-
-def performers(
-    session: Session, company_id: int, service_ids: list[int], staff_member_ids: list[int] | None
-) -> dict[int, Performer]:
-    """Staff members with those of `service_ids` they perform, by id.
-
-    With staff_member_ids: exactly those staff members of the company, performing any or
-    none. Without: every staff member performing at least one of the services.
-    """
-    parameters = {"company_id": company_id, "service_ids": service_ids}
-    if staff_member_ids is None:
-        rows = session.execute(_PERFORMERS, parameters)
-    else:
-        rows = session.execute(_CHOSEN_STAFF, {**parameters, "staff_member_ids": staff_member_ids})
-    staff: dict[int, tuple] = {}
-    durations: dict[int, dict[int, int | None]] = defaultdict(dict)
-    for staff_member_id, name, active, bookable_online, service_id, duration in rows.all():
-        staff[staff_member_id] = (staff_member_id, name, active, bookable_online)
-        if service_id is not None:
-            durations[staff_member_id][service_id] = duration
-    return {key: Performer(*staff[key], durations[key]) for key in sorted(staff)}
 
 
 def _override_spans():
@@ -166,13 +102,10 @@ def _overlapping_breaks(*columns):
     )
 
 
-def _busy_statement(timestamp):
+def _busy_statement(instant):
+    """Appointments and dated breaks overlapping the window; `instant` says how a time column is read."""
     return union_all(
-        select(
-            BusyTime.staff_member_id,
-            type_coerce(BusyTime.starts_at, timestamp),
-            type_coerce(BusyTime.ends_at, timestamp),
-        ).where(
+        select(BusyTime.staff_member_id, instant(BusyTime.starts_at), instant(BusyTime.ends_at)).where(
             BusyTime.company_id == _COMPANY,
             BusyTime.staff_member_id.in_(_STAFF),
             BusyTime.active.is_(True),
@@ -180,17 +113,27 @@ def _busy_statement(timestamp):
             BusyTime.starts_at < _END,
             BusyTime.ends_at > _START,
         ),
-        _overlapping_breaks(
-            StaffBreak.staff_member_id,
-            type_coerce(StaffBreak.starts_at, timestamp),
-            type_coerce(StaffBreak.ends_at, timestamp),
-        ),
+        _overlapping_breaks(StaffBreak.staff_member_id, instant(StaffBreak.starts_at), instant(StaffBreak.ends_at)),
     )
 
 
-# On PostgreSQL, plain timestamptz: the instants come back aware, and a UTC conversion per
-# row would only cost time. SQLite keeps naive UTC text, which UtcDateTime makes aware.
-_BUSY = {"postgresql": _busy_statement(DateTime(timezone=True)), "sqlite": _busy_statement(UtcDateTime())}
+def _as_aware(column):
+    """PostgreSQL's timestamptz comes back aware: no UTC conversion per row on the hot path."""
+    return type_coerce(column, DateTime(timezone=True))
+
+
+def _as_utc(column):
+    """SQLite keeps naive UTC text, which UtcDateTime makes aware."""
+    return type_coerce(column, UtcDateTime())
+
+
+def _as_micros(column):
+    """Exact integer microseconds since the epoch, computed by PostgreSQL."""
+    return cast(func.extract("epoch", column) * 1_000_000, BigInteger)
+
+
+_BUSY = {"postgresql": _busy_statement(_as_aware), "sqlite": _busy_statement(_as_utc)}
+_BUSY_MICROS = _busy_statement(_as_micros)
 _BREAKS = _overlapping_breaks(StaffBreak).order_by(StaffBreak.starts_at, StaffBreak.id)
 
 
@@ -226,3 +169,27 @@ def _window(company_id: int, staff_member_ids: list[int], start: datetime, end: 
         "end": end,
         "breaks_from": start - LONGEST_DATED_BREAK,
     }
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def busy_micros(
+    session: Session, company_id: int, staff_member_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[tuple[int, int]]]:
+    """As busy_intervals, as (start, end) pairs of UTC microseconds since the epoch."""
+    dialect = session.get_bind().dialect.name
+    if dialect != "postgresql":
+        return {
+            staff_member_id: [((i.start - _EPOCH) // _MICROSECOND, (i.end - _EPOCH) // _MICROSECOND) for i in intervals]
+            for staff_member_id, intervals in busy_intervals(session, company_id, staff_member_ids, start, end).items()
+        }
+    rows = session.execute(
+        _BUSY_MICROS,
+        {**_window(company_id, staff_member_ids, start, end), "appointments_from": start - LONGEST_APPOINTMENT},
+    )
+    busy = defaultdict(list)
+    for staff_member_id, starts_us, ends_us in rows.all():
+        busy[staff_member_id].append((starts_us, ends_us))
+    return busy

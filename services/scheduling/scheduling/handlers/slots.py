@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.orm import Session
-
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import InvalidInput
 from scheduling.domain import slots
@@ -18,9 +16,10 @@ from scheduling.domain.eligibility import (
     quoted_services,
     total_duration,
 )
-from scheduling.domain.hours import NO_HOURS, working_hours_by_staff
+from scheduling.domain.hours import NO_HOURS
 from scheduling.domain.slots import WorkingHours
 from scheduling.handlers import availability
+from scheduling.handlers.schedules import BUSY, SCHEDULES, Schedule
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,29 @@ class Quotes:
     problems: dict[str, str]
 
 
+@dataclass(frozen=True)
+class SlotSearch:
+    """Everything the slot engine needs for one search, read from the database."""
+
+    staff: list[slots.StaffAvailability]
+    tz: ZoneInfo
+    step_minutes: int
+    date_from: date
+    date_to: date
+    not_before: datetime
+
+    def run(self) -> FoundSlots:
+        days = slots.find_slots(
+            self.staff,
+            self.tz,
+            self.date_from,
+            self.date_to,
+            step_minutes=self.step_minutes,
+            not_before=self.not_before,
+        )
+        return FoundSlots(self.tz, self.step_minutes, days)
+
+
 def find_slots(
     uow: UnitOfWork,
     company_id: int,
@@ -58,37 +80,54 @@ def find_slots(
     Unknown services are InvalidInput on service_ids; a chosen staff member who cannot do
     them (see performer_problem), InvalidInput on staff_member_id.
     """
+    return prepare_slot_search(uow, company_id, service_ids, staff_member_id, date_from, date_to, online).run()
+
+
+def prepare_slot_search(
+    uow: UnitOfWork,
+    company_id: int,
+    service_ids: list[int],
+    staff_member_id: int | None,
+    date_from: date,
+    date_to: date,
+    online: bool,
+) -> SlotSearch:
     now = datetime.now(UTC)
     with uow:
         session = uow.session
-        tz, step, services = _settings_and_services(session, company_id, service_ids)
-        chosen = None if staff_member_id is None else [staff_member_id]
-        eligible = []
-        for performer in availability.performers(session, company_id, service_ids, chosen).values():
-            problem = performer_problem(performer, services, online=online)
-            if problem is None:
-                eligible.append(performer)
-            elif staff_member_id is not None:
-                raise InvalidInput.field("staff_member_id", problem)
-        if staff_member_id is not None and not eligible:
-            raise InvalidInput.field("staff_member_id", f"No staff member {staff_member_id}.")
-        ids = [performer.staff_member_id for performer in eligible]
-        start = max(now, _local_midnight(date_from - timedelta(days=1), tz))
+        tz, step, schedule, busy_version = SCHEDULES.get(session, company_id)
+        services = schedule.services_for(service_ids)
+        eligible = _eligible(schedule, services, staff_member_id, online)
+        # The window does not move with `now` (the engine drops past slots), so repeated
+        # searches share busy times read once.
+        start = _local_midnight(date_from - timedelta(days=1), tz)
         end = _local_midnight(date_to + timedelta(days=2), tz)
-        hours, busy = {}, {}
-        if ids:
-            hours = working_hours_by_staff(availability.plan_spans(session, company_id, ids, date_from, date_to))
-            busy = availability.busy_intervals(session, company_id, ids, start, end) if start < end else {}
+        ids = [performer.staff_member_id for performer in eligible]
+        busy = BUSY.get(session, company_id, busy_version, ids, start, end) if ids and now < end else {}
     staff = [
         slots.StaffAvailability(
             performer.staff_member_id,
             total_duration(performer, services),
-            hours.get(performer.staff_member_id, NO_HOURS),
-            busy.get(performer.staff_member_id, ()),
+            schedule.working_hours.get(performer.staff_member_id, NO_HOURS),
+            busy_us=busy.get(performer.staff_member_id, ()),
         )
         for performer in eligible
     ]
-    return FoundSlots(tz, step, slots.find_slots(staff, tz, date_from, date_to, step_minutes=step, not_before=now))
+    return SlotSearch(staff, tz, step, date_from, date_to, now)
+
+
+def _eligible(
+    schedule: Schedule, services: list[BookableService], staff_member_id: int | None, online: bool
+) -> list[Performer]:
+    """Everyone who can do the services; or the chosen staff member, with InvalidInput if they cannot."""
+    if staff_member_id is None:
+        return [p for p in schedule.performers.values() if performer_problem(p, services, online=online) is None]
+    performer = schedule.performers.get(staff_member_id)
+    problem = f"No staff member {staff_member_id}." if performer is None else None
+    problem = problem or performer_problem(performer, services, online=online)
+    if problem:
+        raise InvalidInput.field("staff_member_id", problem)
+    return [performer]
 
 
 def quote_appointment(
@@ -107,27 +146,26 @@ def quote_appointment(
     """
     with uow:
         session = uow.session
-        tz, step, services = _settings_and_services(session, company_id, service_ids)
-        performers = availability.performers(session, company_id, service_ids, staff_member_ids)
-        hours, breaks = {}, defaultdict(list)
-        if enforce_working_hours and performers:
-            ids, day = list(performers), starts_at.astimezone(tz).date()
-            hours = working_hours_by_staff(availability.plan_spans(session, company_id, ids, day, day))
+        tz, step, schedule, _ = SCHEDULES.get(session, company_id)
+        services = schedule.services_for(service_ids)
+        breaks = defaultdict(list)
+        known = [staff_member_id for staff_member_id in staff_member_ids if staff_member_id in schedule.performers]
+        if enforce_working_hours and known:
             latest_end = starts_at + availability.LONGEST_APPOINTMENT
-            for break_ in availability.dated_breaks(session, company_id, ids, starts_at, latest_end):
+            for break_ in availability.dated_breaks(session, company_id, known, starts_at, latest_end):
                 breaks[break_.staff_member_id].append(break_)
     if online and starts_at < datetime.now(UTC):
         return Quotes([], {str(staff_member_id): "That time has passed." for staff_member_id in staff_member_ids})
     quotes, problems = [], {}
     for staff_member_id in staff_member_ids:
-        performer = performers.get(staff_member_id)
+        performer = schedule.performers.get(staff_member_id)
         if performer is None:
             problems[str(staff_member_id)] = f"No staff member {staff_member_id}."
             continue
         problem = performer_problem(performer, services, online=online)
         quote = _quote(performer, services, starts_at, tz) if problem is None else None
         if quote is not None and enforce_working_hours:
-            working_hours = hours.get(staff_member_id, NO_HOURS)
+            working_hours = schedule.working_hours.get(staff_member_id, NO_HOURS)
             problem = _working_hours_problem(quote, working_hours, breaks[staff_member_id], tz, step, online)
         if problem is None:
             quotes.append(quote)
@@ -157,18 +195,6 @@ def _working_hours_problem(
     if any(b.starts_at < end and start < b.ends_at for b in breaks):
         return "Overlaps a break."
     return None
-
-
-def _settings_and_services(
-    session: Session, company_id: int, service_ids: list[int]
-) -> tuple[ZoneInfo, int, list[BookableService]]:
-    """The company's zone and grid, and the services in the order asked for; InvalidInput on
-    service_ids if one is unknown."""
-    tz, step, found = availability.settings_and_services(session, company_id, service_ids)
-    unknown = [str(service_id) for service_id in service_ids if service_id not in found]
-    if unknown:
-        raise InvalidInput.field("service_ids", f"No service {', '.join(unknown)}.")
-    return tz, step, [found[service_id] for service_id in service_ids]
 
 
 def _local_midnight(day: date, tz: ZoneInfo) -> datetime:

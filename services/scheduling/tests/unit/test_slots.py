@@ -626,3 +626,20 @@ def test_fits_working_hours_compares_instants_not_wall_clocks_on_the_fall_back_d
     assert fits_working_hours(night, first, second, berlin)
     with pytest.raises(ValueError):
         fits_working_hours(night, second, first, berlin)
+
+
+def test_busy_times_given_as_utc_microseconds_count_like_intervals():
+    berlin = ZoneInfo("Europe/Berlin")
+    hours = WorkingHours({0: DayPlan(shifts=(LocalSpan(time(9), time(12)),))})
+    monday = date(2027, 5, 3)
+    busy = Interval(datetime(2027, 5, 3, 8, tzinfo=UTC), datetime(2027, 5, 3, 9, tzinfo=UTC))  # 10:00-11:00 local
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    as_micros = tuple((moment - epoch) // timedelta(microseconds=1) for moment in (busy.start, busy.end))
+    now = datetime(2027, 1, 1, tzinfo=UTC)
+
+    def starts(member):
+        [day] = find_slots([member], berlin, monday, monday, step_minutes=60, not_before=now)
+        return [slot.start.hour for slot in day.slots]
+
+    assert starts(StaffAvailability(1, timedelta(hours=1), hours, busy=(busy,))) == [9, 11]
+    assert starts(StaffAvailability(1, timedelta(hours=1), hours, busy_us=(as_micros,))) == [9, 11]
