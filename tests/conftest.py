@@ -52,7 +52,6 @@ def cluster(amqp_uri, database_urls, broker_proxy, tmp_path_factory):
         jwt_secret="e2e-jwt-secret-of-at-least-thirty-two-bytes",
         relay_amqp_uri=proxied,
         rpc_timeout=3.0,
-        extra_env={"BOOKING_LINK_SECRET": "e2e-link-secret"},
     )
     cluster.migrate()
     cluster.start()

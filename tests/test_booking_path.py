@@ -1,7 +1,7 @@
 """The product's main path through the gateway: a client picks a service and a specialist or
 'any', sees the free slots, books one, and the booking appears on the staff calendar."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from support.salon import next_weekday
 
@@ -120,3 +120,35 @@ def test_bad_input_is_a_clear_4xx(salon):
     unknown = salon.public.get(f"/api/v1/companies/{salon.company_id}/slots", params={"service_id": 999999})
     assert unknown.status_code in (404, 422)
     assert salon.public.get("/api/v1/companies/999999999").status_code == 404
+
+
+def test_retrying_an_any_specialist_booking_with_its_key_replays_it(salon):
+    salon.add_staff("Anna")
+    salon.add_service("Haircut", 60, ["Anna"])
+    day = next_weekday(3)
+    client = {"name": "Mia", "phone": "+4915188888888"}
+    first = salon.book_online(["Haircut"], salon.local(day, 10), client=client, key="any-retry")
+    assert first.status_code == 201, first.text
+    wait_until_gone(salon, ["Haircut"], day, salon.local(day, 10).isoformat())  # Anna is no longer free then
+    in_utc = salon.local(day, 10).astimezone(UTC)  # the same instant, written otherwise
+    again = salon.book_online(["Haircut"], in_utc, client=client, key="any-retry")
+    assert again.status_code == 201, again.text
+    assert again.json()["replayed"] and again.json()["link_token"] == first.json()["link_token"]
+
+
+def test_odd_input_is_a_4xx_never_a_500(salon):
+    salon.add_staff("Anna")
+    salon.add_service("Haircut", 60, ["Anna"])
+    day = next_weekday(2)
+    nul = salon.book_online(["Haircut"], salon.local(day, 11), "Anna", comment="bring\x00shoes")
+    assert nul.status_code == 422 and "comment" in nul.json()["errors"]["json"]
+    nul_name = salon.book_online(
+        ["Haircut"], salon.local(day, 11), "Anna", client={"name": "A\x00", "phone": "+4915177700000"}
+    )
+    assert nul_name.status_code == 422 and "name" in nul_name.json()["errors"]["json"]["client"]
+    huge = 99999999999999999999
+    assert salon.api.get(f"/api/v1/appointments/{huge}").status_code == 404
+    assert salon.public.get(f"/api/v1/companies/{huge}/services").status_code == 404
+    assert salon.public.get("/api/v1/bookings/1-1-éééé").status_code == 404
+    too_big = salon.public.post(f"/api/v1/companies/{salon.company_id}/bookings", {"service_ids": [huge]})
+    assert too_big.status_code == 422 and "service_ids" in too_big.json()["errors"]["json"]

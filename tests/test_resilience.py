@@ -80,3 +80,27 @@ def _outbox_state(database_url: str, appointment_id: int) -> str:
     finally:
         engine.dispose()
     return "waiting" if published is None else "published"
+
+
+def test_with_scheduling_stopped_a_booking_is_refused_and_nothing_is_booked(cluster, salon):
+    salon.add_staff("Anna")
+    salon.add_service("Haircut", 60, ["Anna"])
+    day = next_weekday(1)
+    first = salon.book_as_staff(["Haircut"], salon.local(day, 9), "Anna").json()["appointment"]
+    booking = {
+        "client_id": first["client"]["id"],
+        "staff_member_id": salon.staff["Anna"],
+        "service_ids": [salon.services["Haircut"]],
+        "starts_at": salon.local(day, 12).isoformat(),
+    }
+    cluster.stop_one("scheduling")
+    try:
+        started = time.monotonic()
+        response = salon.api.post("/api/v1/appointments", booking)  # bookings asks scheduling for a quote
+        assert response.status_code == 503, response.text
+        assert time.monotonic() - started < 6
+        time.sleep(1.5)  # a late commit would have landed by now
+    finally:
+        cluster.start_one("scheduling")
+    calendar = salon.api.ok("GET", "/api/v1/calendar", params={"date": day.isoformat()})
+    assert [a["id"] for a in calendar["staff"][0]["appointments"]] == [first["id"]]

@@ -4,6 +4,7 @@
 process as production runs it (nameko run, salon-outbox-relay, gunicorn).
 """
 
+import secrets
 import sys
 import time
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ class LocalCluster:
     gateway_threads: int = 8
     max_workers: int = 10
     rpc_timeout: float = 5.0
+    link_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     extra_env: dict = field(default_factory=dict)
     processes: dict[str, Process] = field(default_factory=dict, init=False)
 
@@ -132,6 +134,7 @@ class LocalCluster:
         return {
             "AMQP_URI": self.amqp_uri,
             "JWT_SECRET": self.jwt_secret,
+            "BOOKING_LINK_SECRET": self.link_secret,
             "RPC_TIMEOUT_SECONDS": str(self.rpc_timeout),
             "PYTHONWARNINGS": "ignore::DeprecationWarning",
             **self.extra_env,

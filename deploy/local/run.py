@@ -47,7 +47,8 @@ def main() -> None:
         log_dir=VAR / "logs",
         jwt_secret=_kept_secret("jwt-secret"),
         gateway_port=args.port,
-        extra_env={"BOOKING_LINK_SECRET": _kept_secret("booking-link-secret"), "SALON_VAR_DIR": str(VAR)},
+        link_secret=_kept_secret("booking-link-secret"),
+        extra_env={"SALON_VAR_DIR": str(VAR)},
     )
     print("Migrating the databases ...", flush=True)
     cluster.migrate()

@@ -10,11 +10,13 @@ from flask import Flask
 from flask.json.provider import JSONProvider
 from flask_smorest import Api
 from marshmallow import Schema
+from werkzeug.routing import IntegerConverter
 
 from gateway.api import accounts, calendar, catalog, clients, health, links, team, widget
 from gateway.errors import register_error_handlers
 from gateway.remote import Remote
 from gateway.rpc import RpcClient
+from gateway.schemas import MAX_ID
 from gateway.settings import Settings
 
 API_BLUEPRINTS = (accounts.blp, widget.blp, links.blp, team.blp, catalog.blp, calendar.blp, clients.blp)
@@ -33,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.getLogger("pika").setLevel(logging.WARNING)
     app = Flask(__name__)
     app.json = OrjsonProvider(app)
+    app.url_map.converters["id"] = IdConverter
     app.config.update(
         SALON_SETTINGS=settings,
         API_TITLE="Salon booking API",
@@ -46,12 +49,20 @@ def create_app(settings: Settings | None = None) -> Flask:
         RpcClient(settings.amqp_uri, settings.rpc_timeout), settings.company_cache_seconds
     )
     api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    api.register_converter(IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     register_error_handlers(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """<id:...> in a route: a record id, 1 to 2**63-1; anything else is no such page (404)."""
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 class OrjsonProvider(JSONProvider):

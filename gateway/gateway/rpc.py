@@ -37,7 +37,7 @@ class RpcClient:
 
     def call(self, service: str, method: str, *args, **kwargs):
         """Call `service.method` and return its result, or raise the mapped remote error."""
-        if self._is_suspect(service) and not self._connection().has_consumers(service):
+        if self._is_suspect(service) and not self._has_consumers(service):
             raise ServiceUnavailable(f"the {service} service is not running")
         try:
             reply = self._call(service, method, args, kwargs)
@@ -48,6 +48,13 @@ class RpcClient:
         if reply.get("error"):
             raise remote_error(reply["error"])
         return reply["result"]
+
+    def _has_consumers(self, service: str) -> bool:
+        try:
+            return self._connection().has_consumers(service)
+        except BROKER_ERRORS as problem:
+            self._reset()
+            raise ServiceUnavailable("lost the message broker") from problem
 
     def ping_broker(self) -> None:
         self._connection().ensure_open()
@@ -119,7 +126,11 @@ class _ThreadConnection:
             correlation_id=correlation_id,
             content_type="application/json",
             expiration=str(int(timeout * 1000)),
-            headers={"nameko.call_id_stack": [f"gateway.{method}.{correlation_id}"]},
+            headers={
+                "nameko.call_id_stack": [f"gateway.{method}.{correlation_id}"],
+                # The service's unit of work will not commit after this, nor wait on others past it.
+                "nameko.deadline": f"{time.time() + timeout:.3f}",
+            },
         )
         body = orjson.dumps({"args": args, "kwargs": kwargs})
         self.pending.add(correlation_id)

@@ -7,7 +7,8 @@ salon's rules at their own boundary and answer with field errors the gateway pas
 from marshmallow import Schema, fields, validate
 
 HH_MM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 00:00 to 23:59.")
-positive_id = validate.Range(min=1)
+MAX_ID = 2**63 - 1  # ids are BIGINT
+positive_id = validate.Range(min=1, max=MAX_ID)
 
 
 # ---------------------------------------------------------------- company and users
@@ -331,10 +332,3 @@ class ClientSearchSchema(Schema):
 
 class ClientCardSchema(ClientSchema):
     created_at = fields.String()
-
-
-class AppointmentListQuerySchema(Schema):
-    date_from = fields.Date(required=True)
-    date_to = fields.Date(required=True)
-    staff_member_id = fields.Integer(load_default=None, validate=positive_id)
-    include_cancelled = fields.Boolean(load_default=False)

@@ -1,11 +1,8 @@
-import logging
 import os
 from dataclasses import dataclass
 from datetime import timedelta
 
-log = logging.getLogger(__name__)
-
-DEV_JWT_SECRET = "dev-only-jwt-secret-change-me"
+MIN_SECRET_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -18,10 +15,10 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> "Settings":
-        secret = os.environ.get("JWT_SECRET")
-        if not secret:
-            log.warning("JWT_SECRET is not set: using the development secret; never do this in production")
-            secret = DEV_JWT_SECRET
+        secret = os.environ.get("JWT_SECRET") or ""
+        if len(secret) < MIN_SECRET_LENGTH:
+            # Anyone knowing a default secret could sign a token for any salon: refuse to start.
+            raise RuntimeError(f"JWT_SECRET must be set to a secret of at least {MIN_SECRET_LENGTH} characters")
         return cls(
             amqp_uri=os.environ.get("AMQP_URI") or "amqp://guest:guest@localhost:5672/",
             jwt_secret=secret,

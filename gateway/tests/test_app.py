@@ -70,3 +70,18 @@ def test_a_service_out_of_reach_is_503_not_500(client):
 def test_readiness_reports_the_broker(client):
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 503
+
+
+def test_ids_out_of_range_are_not_found(client):
+    assert client.get("/api/v1/companies/99999999999999999999/services").status_code == 404
+    assert client.get("/api/v1/companies/0/services").status_code == 404
+
+
+def test_the_gateway_refuses_to_start_without_a_real_jwt_secret(monkeypatch):
+    monkeypatch.setenv("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    for weak in ("", "short"):
+        monkeypatch.setenv("JWT_SECRET", weak)
+        with pytest.raises(RuntimeError, match="JWT_SECRET"):
+            Settings.from_env()
+    monkeypatch.setenv("JWT_SECRET", "x" * 32)
+    assert Settings.from_env().jwt_secret == "x" * 32

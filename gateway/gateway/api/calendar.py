@@ -85,7 +85,7 @@ class Appointments(MethodView):
         return {**booked, "appointment": appointment}
 
 
-@blp.route("/appointments/<int:appointment_id>")
+@blp.route("/appointments/<id:appointment_id>")
 class Appointment(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, AppointmentSchema)
@@ -96,7 +96,7 @@ class Appointment(MethodView):
         return appointment
 
 
-@blp.route("/appointments/<int:appointment_id>/reschedule")
+@blp.route("/appointments/<id:appointment_id>/reschedule")
 class Reschedule(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(RescheduleSchema)
@@ -112,7 +112,7 @@ class Reschedule(MethodView):
         return moved
 
 
-@blp.route("/appointments/<int:appointment_id>/cancel")
+@blp.route("/appointments/<id:appointment_id>/cancel")
 class Cancel(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CancelSchema)

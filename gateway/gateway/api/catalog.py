@@ -30,7 +30,7 @@ class Categories(MethodView):
         return remote().scheduling.create_service_category(_company(), category)
 
 
-@blp.route("/service-categories/<int:category_id>")
+@blp.route("/service-categories/<id:category_id>")
 class Category(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CategorySchema(partial=True))
@@ -57,7 +57,7 @@ class Services(MethodView):
         return remote().scheduling.create_service(_company(), service)
 
 
-@blp.route("/services/<int:service_id>")
+@blp.route("/services/<id:service_id>")
 class Service(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, ServiceSchema)

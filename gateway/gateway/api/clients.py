@@ -21,7 +21,7 @@ class Clients(MethodView):
         return remote().clients.search_clients(staff_user().company_id, query["q"], query["limit"])
 
 
-@blp.route("/clients/<int:client_id>")
+@blp.route("/clients/<id:client_id>")
 class Client(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, ClientCardSchema)

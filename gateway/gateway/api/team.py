@@ -37,7 +37,7 @@ class StaffMembers(MethodView):
         return remote().scheduling.create_staff_member(_company(), staff_member)
 
 
-@blp.route("/staff/<int:staff_member_id>")
+@blp.route("/staff/<id:staff_member_id>")
 class StaffMember(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, StaffMemberSchema)
@@ -53,7 +53,7 @@ class StaffMember(MethodView):
         return remote().scheduling.update_staff_member(_company(), staff_member_id, changes)
 
 
-@blp.route("/staff/<int:staff_member_id>/working-hours")
+@blp.route("/staff/<id:staff_member_id>/working-hours")
 class WorkingHours(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, WorkingHoursSchema)
@@ -70,7 +70,7 @@ class WorkingHours(MethodView):
         return remote().scheduling.set_weekly_hours(_company(), staff_member_id, hours["weekly"])
 
 
-@blp.route("/staff/<int:staff_member_id>/date-overrides/<string:date>")
+@blp.route("/staff/<id:staff_member_id>/date-overrides/<string:date>")
 class DateOverride(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(DayPlanSchema)
@@ -87,7 +87,7 @@ class DateOverride(MethodView):
         remote().scheduling.delete_date_override(_company(), staff_member_id, date)
 
 
-@blp.route("/staff/<int:staff_member_id>/breaks")
+@blp.route("/staff/<id:staff_member_id>/breaks")
 class Breaks(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(BreakSchema)
@@ -100,7 +100,7 @@ class Breaks(MethodView):
         )
 
 
-@blp.route("/breaks/<int:break_id>")
+@blp.route("/breaks/<id:break_id>")
 class Break(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(204)

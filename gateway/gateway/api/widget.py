@@ -1,14 +1,14 @@
 """The public booking widget's API: a salon's services, staff and free slots, and booking one."""
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.errors import Conflict, nest_field_errors
 from gateway.errors import InvalidInput as InvalidInputError
-from gateway.localtime import local_date, today_in
+from gateway.errors import nest_field_errors
+from gateway.localtime import today_in
 from gateway.remote import remote
 from gateway.schemas import (
     BookedSchema,
@@ -25,7 +25,7 @@ from gateway.views import as_built, public_booking
 blp = Blueprint(
     "widget",
     __name__,
-    url_prefix="/api/v1/companies/<int:company_id>",
+    url_prefix="/api/v1/companies/<id:company_id>",
     description="Public endpoints of a salon's booking widget; no sign-in.",
 )
 
@@ -83,16 +83,12 @@ class PublicBookings(MethodView):
         """Book as a client. Send an Idempotency-Key header so a repeated request books once."""
         company = remote().companies.get(company_id)
         client = find_or_create_client(company, booking["client"])
-        candidates = (
-            [booking["staff_member_id"]]
-            if booking["staff_member_id"]
-            else free_staff_at(company, booking["service_ids"], booking["starts_at"])
-        )
         booked = remote().bookings.create_appointment(
             company_id,
             {
                 "client_id": client["id"],
-                "staff_member_ids": candidates,
+                # None: any eligible staff member, chosen by bookings (least booked first)
+                "staff_member_ids": [booking["staff_member_id"]] if booking["staff_member_id"] else None,
                 "service_ids": booking["service_ids"],
                 "starts_at": booking["starts_at"].isoformat(),
                 "comment": booking["comment"],
@@ -126,24 +122,8 @@ def find_or_create_client(company: dict, client: dict) -> dict:
         raise nest_field_errors(problem, "client") from None
 
 
-def free_staff_at(company: dict, service_ids: list[int], starts_at) -> list[int]:
-    """'Any specialist': the staff members the slot search shows free at that moment."""
-    day = local_date(starts_at, company["timezone"]).isoformat()
-    query = {"service_ids": service_ids, "staff_member_id": None, "date_from": day, "date_to": day, "online": True}
-    found = remote().scheduling.find_slots(company["id"], query)
-    for day_slots in found["days"]:
-        for slot in day_slots["slots"]:
-            if _same_instant(slot["start"], starts_at):
-                return slot["staff_member_ids"]
-    raise Conflict("no specialist is free at that time")
-
-
 def idempotency_key() -> str | None:
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is not None and not 1 <= len(key) <= 100:
         raise InvalidInputError("invalid Idempotency-Key header", {IDEMPOTENCY_HEADER: ["Use 1 to 100 characters."]})
     return key
-
-
-def _same_instant(iso: str, moment: datetime) -> bool:
-    return datetime.fromisoformat(iso) == moment

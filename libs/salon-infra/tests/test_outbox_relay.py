@@ -120,3 +120,47 @@ def test_a_consumer_claims_an_event_once(sessions):
     with UnitOfWork(sessions) as uow:
         assert uow.claim_event("e-1", "scheduling.busy_times") is False
         assert uow.claim_event("e-1", "notifications.confirmations") is True
+
+
+class FailingAfter(EventPublisher):
+    """The real publisher, with the broker connection lost after `count` events."""
+
+    def __init__(self, amqp_uri, exchange, count):
+        super().__init__(amqp_uri, exchange)
+        self.left = count
+
+    def publish(self, routing_key, body, message_id):
+        if self.left == 0:
+            raise pika.exceptions.StreamLostError("connection lost")
+        self.left -= 1
+        super().publish(routing_key, body, message_id)
+
+
+def test_a_broker_failure_mid_batch_keeps_what_was_published(engine, sessions, amqp_uri, broker):
+    bind_queue(broker, EXCHANGE, "#")
+    for n in range(5):
+        record(sessions, event_type=f"step_{n}")
+    with pytest.raises(pika.exceptions.StreamLostError):
+        OutboxRelay(engine, FailingAfter(amqp_uri, EXCHANGE, 3)).publish_pending()
+    assert [row.published_at is not None for row in outbox_rows(engine)] == [True, True, True, False, False]
+
+
+def test_one_relay_drains_at_a_time_so_events_keep_commit_order(engine, sessions, amqp_uri, broker):
+    record(sessions)
+    relay = OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE))
+    with engine.begin() as other_replica:
+        assert relay._drain_lock(other_replica)
+        assert relay.publish_pending() == 0  # the other replica holds the turn
+    bind_queue(broker, EXCHANGE, "thing_happened")
+    assert relay.publish_pending() == 1
+
+
+def test_a_commit_after_the_callers_deadline_saves_nothing(engine, sessions):
+    import time
+
+    from salon_infra.errors import ServiceUnavailable
+
+    with pytest.raises(ServiceUnavailable), UnitOfWork(sessions, deadline=time.time() - 1) as uow:
+        uow.record_event("thing_happened", 7, {})
+        uow.commit()
+    assert outbox_rows(engine) == []

@@ -47,7 +47,11 @@ def create_appointment(
 ) -> Booked:
     """Book the first free candidate staff member; replay the earlier result for a known idempotency key."""
     key = command["idempotency_key"]
-    fingerprint = request_fingerprint({**command, "idempotency_key": None})
+    # What the caller asked for, with the instant in UTC: "any specialist" stays "any" however
+    # the retry is resolved, and 10:00+01:00 is 09:00Z.
+    fingerprint = request_fingerprint(
+        {**command, "idempotency_key": None, "starts_at": command["starts_at"].astimezone(UTC)}
+    )
     if key and (earlier := _replay(uow, company_id, key, fingerprint)):
         return Booked(earlier, sign_link(link_secret, company_id, earlier.id), replayed=True)
 
@@ -77,6 +81,7 @@ def reschedule_appointment(
         quote_appointment,
         company_id,
         {"staff_member_ids": [staff_member_id], "service_ids": service_ids, **command},
+        field="starts_at",
     )
     with uow:
         appointment = _live(_get(uow, company_id, appointment_id, for_update=True))
@@ -148,7 +153,11 @@ def appointment_by_link(uow: UnitOfWork, link_secret: str, token: str) -> Appoin
 # ---------------------------------------------------------------- internals
 
 
-def _quotes(quote_appointment: QuoteAppointment, company_id: int, command: dict) -> list[Quote]:
+def _quotes(
+    quote_appointment: QuoteAppointment, company_id: int, command: dict, field: str = "staff_member_ids"
+) -> list[Quote]:
+    """Scheduling's quotes for the candidates (all eligible staff when none are named);
+    InvalidInput on `field` with everyone's reason when nobody can take it."""
     answer = quote_appointment(
         company_id,
         {
@@ -161,7 +170,7 @@ def _quotes(quote_appointment: QuoteAppointment, company_id: int, command: dict)
     )
     if not answer["quotes"]:
         problems = [f"staff member {staff_id}: {reason}" for staff_id, reason in answer["problems"].items()]
-        raise InvalidInput("nobody can take this booking", {"staff_member_ids": problems or ["no staff member"]})
+        raise InvalidInput("nobody can take this booking", {field: problems or ["nobody performs these services"]})
     return [_quote(entry) for entry in answer["quotes"]]
 
 

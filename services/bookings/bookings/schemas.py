@@ -3,18 +3,19 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from bookings.domain.appointments import SOURCES, VISIT_STATUS_CODES
+from salon_infra.validation import MAX_ID
 
 MAX_LIST_DAYS = 62
 
-company_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
-record_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+company_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
+record_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class ActorSchema(Schema):
     """Who did it: a user (staff, admin) or the client."""
 
     kind = fields.String(required=True, validate=validate.OneOf(["user", "client"]))
-    id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class ServiceLineSchema(Schema):
@@ -65,13 +66,14 @@ class AppointmentEventSchema(Schema):
 class CreateAppointmentSchema(Schema):
     client_id = record_id
     staff_member_ids = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=1)),
-        required=True,
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
+        load_default=None,
+        allow_none=True,
         validate=validate.Length(min=1, max=50),
-        metadata={"description": "One staff member, or the candidates for 'any specialist'."},
+        metadata={"description": "One staff member, or candidates; null for any eligible staff member."},
     )
     service_ids = fields.List(
-        fields.Integer(strict=True, validate=validate.Range(min=1)),
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
         required=True,
         validate=validate.Length(min=1, max=10),
     )
@@ -84,13 +86,16 @@ class CreateAppointmentSchema(Schema):
 
     @validates_schema
     def distinct_staff(self, data, **_):
-        if len(set(data["staff_member_ids"])) != len(data["staff_member_ids"]):
+        staff = data.get("staff_member_ids") or []
+        if len(set(staff)) != len(staff):
             raise ValidationError("A staff member is listed twice.", "staff_member_ids")
 
 
 class RescheduleSchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
-    staff_member_id = fields.Integer(load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1))
+    staff_member_id = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
     actor = fields.Nested(ActorSchema, required=True)
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
 
@@ -121,7 +126,7 @@ class LinkRescheduleSchema(Schema):
 
 class RecordIdsSchema(Schema):
     company_id = company_id
-    appointment_id = fields.Integer(strict=True, validate=validate.Range(min=1))
+    appointment_id = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class LinkSchema(Schema):

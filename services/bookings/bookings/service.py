@@ -1,6 +1,5 @@
 """The bookings service's RPC entrypoints: validate, call a handler, dump the result."""
 
-from nameko.dependency_providers import Config
 from nameko.rpc import rpc
 
 from bookings import handlers
@@ -14,7 +13,7 @@ from bookings.schemas import (
     RecordIdsSchema,
     RescheduleSchema,
 )
-from salon_infra.dependencies import Database, HealthChecks, TimedRpcProxy
+from salon_infra.dependencies import Database, HealthChecks, Secret, TimedRpcProxy
 from salon_infra.validation import load
 
 APPOINTMENT = AppointmentSchema()
@@ -26,14 +25,14 @@ class BookingsService(HealthChecks):
     name = "bookings"
     uow = Database("bookings")
     scheduling = TimedRpcProxy("scheduling")
-    config = Config()
+    link_secret = Secret("BOOKING_LINK_SECRET")
 
     @rpc
     def create_appointment(self, company_id, appointment):
         ids = load(RecordIdsSchema(), {"company_id": company_id})
         command = load(CreateAppointmentSchema(), appointment)
         booked = handlers.create_appointment(
-            self.uow, self.scheduling.quote_appointment, self._link_secret, ids["company_id"], command
+            self.uow, self.scheduling.quote_appointment, self.link_secret, ids["company_id"], command
         )
         return self._booked(booked)
 
@@ -92,12 +91,8 @@ class BookingsService(HealthChecks):
         actor = {"kind": "client", "id": appointment.client_id}
         return APPOINTMENT.dump(handlers.cancel_appointment(self.uow, appointment.company_id, appointment.id, actor))
 
-    @property
-    def _link_secret(self) -> str:
-        return self.config["BOOKING_LINK_SECRET"]
-
     def _by_link(self, token):
-        return handlers.appointment_by_link(self.uow, self._link_secret, load(LinkSchema(), {"token": token})["token"])
+        return handlers.appointment_by_link(self.uow, self.link_secret, load(LinkSchema(), {"token": token})["token"])
 
     @staticmethod
     def _ids(company_id, appointment_id) -> dict:

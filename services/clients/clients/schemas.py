@@ -3,6 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate
 
 from clients.domain.phones import is_known_region
+from salon_infra.validation import MAX_ID
 
 
 def known_region(region: str) -> None:
@@ -10,7 +11,7 @@ def known_region(region: str) -> None:
         raise ValidationError("Not a supported ISO 3166 region code, e.g. DE.")
 
 
-company_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+company_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
 client_name = fields.String(validate=validate.Length(min=1, max=200))
 email = fields.Email(allow_none=True, validate=validate.Length(max=254))
 
@@ -34,7 +35,11 @@ class FindOrCreateClientSchema(Schema):
 
 class ClientIdsSchema(Schema):
     company_id = company_id
-    client_ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(max=1000))
+    client_ids = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
+        required=True,
+        validate=validate.Length(max=1000),
+    )
 
 
 class SearchClientsSchema(Schema):

@@ -1,9 +1,12 @@
 """SQLAlchemy engine and the unit of work every service handler runs in."""
 
+import time
+
 from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from salon_infra import outbox
+from salon_infra.errors import ServiceUnavailable
 
 
 def with_driver(url: str | URL) -> URL:
@@ -40,8 +43,9 @@ class UnitOfWork:
     and a relay publishes them after commit.
     """
 
-    def __init__(self, sessions: sessionmaker):
+    def __init__(self, sessions: sessionmaker, deadline: float | None = None):
         self._sessions = sessions
+        self.deadline = deadline  # epoch seconds after which the caller no longer waits
         self.session: Session | None = None
 
     def __enter__(self) -> "UnitOfWork":
@@ -54,6 +58,10 @@ class UnitOfWork:
         self.session = None
 
     def commit(self) -> None:
+        """Commit, unless the caller has stopped waiting: a change the caller was told failed
+        (it got a timeout, say a 503) must not be made behind its back."""
+        if self.deadline is not None and time.time() > self.deadline:
+            raise ServiceUnavailable("the caller stopped waiting; nothing was saved")
         self.session.commit()
 
     def record_event(self, event_type: str, company_id: int, event_data: dict) -> str:

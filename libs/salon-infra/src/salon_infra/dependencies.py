@@ -1,9 +1,11 @@
 """Nameko pieces every service uses: its database and its health probes."""
 
 import json
+import logging
+import time
 
 import eventlet
-from nameko.exceptions import deserialize_to_instance
+from nameko.exceptions import UnknownService, deserialize_to_instance
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy, rpc
 from nameko.web.handlers import http
@@ -16,6 +18,19 @@ from salon_infra.serialization import use_orjson_for_json
 for _error_type in errors.ALL:
     deserialize_to_instance(_error_type)
 use_orjson_for_json()
+
+log = logging.getLogger(__name__)
+
+DEADLINE = "deadline"
+"""Context data (header nameko.deadline): epoch seconds after which the original caller no
+longer waits. The gateway sets it; nameko passes it on to nested calls."""
+
+
+def deadline_of(worker_ctx) -> float | None:
+    try:
+        return float(worker_ctx.data[DEADLINE])
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def ensure_green_psycopg() -> None:
@@ -51,7 +66,24 @@ class Database(DependencyProvider):
         self.engine.dispose()
 
     def get_dependency(self, worker_ctx) -> UnitOfWork:
-        return UnitOfWork(self.sessions)
+        return UnitOfWork(self.sessions, deadline=deadline_of(worker_ctx))
+
+
+class Secret(DependencyProvider):
+    """A secret from the service's config; the service refuses to start without a real one."""
+
+    def __init__(self, name: str, min_length: int = 16):
+        self.name, self.min_length = name, min_length
+        self.value = None
+
+    def setup(self):
+        value = self.container.config.get(self.name)
+        if not isinstance(value, str) or len(value) < self.min_length:
+            raise RuntimeError(f"{self.name} must be set to a secret of at least {self.min_length} characters")
+        self.value = value
+
+    def get_dependency(self, worker_ctx) -> str:
+        return self.value
 
 
 JSON = {"Content-Type": "application/json"}
@@ -79,32 +111,55 @@ class HealthChecks:
 
 
 class TimedRpcProxy(RpcProxy):
-    """nameko's RpcProxy, but a call that gets no answer within `timeout` seconds raises
-    ServiceUnavailable instead of waiting forever. RPC_TIMEOUT_SECONDS overrides it."""
+    """nameko's RpcProxy with a deadline: a call raises ServiceUnavailable after `timeout`
+    seconds (RPC_TIMEOUT_SECONDS), or sooner if the original caller's deadline comes first.
+    The request carries the same TTL, so the broker drops it if nobody took it in time."""
 
     def __init__(self, target_service: str, timeout: float = 5.0, **options):
         super().__init__(target_service, **options)
         self.timeout = timeout
 
     def setup(self):
-        super().setup()
         self.timeout = float(self.container.config.get("RPC_TIMEOUT_SECONDS") or self.timeout)
+        self.options["expiration"] = self.timeout
+        super().setup()
 
     def get_dependency(self, worker_ctx):
-        return _TimedServiceProxy(super().get_dependency(worker_ctx), self.target_service, self.timeout)
+        proxy = super().get_dependency(worker_ctx)
+        return _TimedServiceProxy(proxy, self.target_service, self.timeout, deadline_of(worker_ctx))
 
 
 class _TimedServiceProxy:
-    def __init__(self, proxy, service_name: str, timeout: float):
-        self._proxy, self._service_name, self._timeout = proxy, service_name, timeout
+    def __init__(self, proxy, service_name: str, timeout: float, deadline: float | None):
+        self._proxy, self._service_name = proxy, service_name
+        self._timeout, self._deadline = timeout, deadline
 
     def __getattr__(self, method_name: str):
         method = getattr(self._proxy, method_name)
+        name = f"{self._service_name}.{method_name}"
 
         def call(*args, **kwargs):
-            reply = method.call_async(*args, **kwargs)
-            late = errors.ServiceUnavailable(f"{self._service_name}.{method_name} gave no answer in {self._timeout}s")
-            with eventlet.Timeout(self._timeout, late):
-                return reply.result()
+            timeout = self._timeout
+            if self._deadline is not None:
+                timeout = max(0.0, min(timeout, self._deadline - time.time()))
+            try:
+                reply = method.call_async(*args, **kwargs)
+            except UnknownService:
+                raise errors.ServiceUnavailable(f"{name}: the service has never been started") from None
+            late = errors.ServiceUnavailable(f"{name} gave no answer in {timeout:.1f}s")
+            try:
+                with eventlet.Timeout(timeout, late):
+                    return reply.result()
+            except errors.ServiceUnavailable:
+                self._forget(reply)
+                raise
 
         return call
+
+    def _forget(self, reply) -> None:
+        # nameko 2.14.1 (the last release) keeps a reply event per call until its reply comes,
+        # which for an expired request is never.
+        events = getattr(self._proxy.reply_listener, "_reply_events", {})
+        for correlation_id, event in list(events.items()):
+            if event is reply.reply_event:
+                events.pop(correlation_id, None)

@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pika
 import pika.exceptions
 import psycopg2
-from sqlalchemy import Engine, make_url, or_, update
+from sqlalchemy import Engine, make_url, or_, text, update
 from sqlalchemy import select as sql_select
 from sqlalchemy.exc import OperationalError
 
@@ -33,6 +33,7 @@ from salon_infra.outbox import outbox_table as outbox
 log = logging.getLogger("salon_infra.relay")
 
 BROKER_ERRORS = (pika.exceptions.AMQPError, OSError)
+DRAIN_LOCK = 0x0B0C5  # the advisory lock key relay replicas of one database take turns on
 MAX_RETRY_DELAY = timedelta(seconds=60)
 
 
@@ -97,25 +98,37 @@ class OutboxRelay:
     def publish_pending(self) -> int:
         """Publish one batch of due events in commit order; return how many rows were due.
 
-        Rows are locked (SKIP LOCKED on PostgreSQL) so relay replicas share the work.
-        A broker failure keeps the rows published so far and re-raises.
+        On PostgreSQL one relay replica drains at a time (an advisory lock held for the batch),
+        so events leave in commit order; the others find the lock taken and wait for the next
+        wake-up. A broker failure keeps the rows already published marked, then re-raises.
         """
         now = datetime.now(UTC)
+        failure = None
         with self.engine.begin() as connection:
+            if not self._drain_lock(connection):
+                return 0
             rows = connection.execute(self._due_query(now)).all()
             published = []
-            try:
-                for row in rows:
-                    try:
-                        self.publisher.publish(row.event_type, row.body, row.event_id)
-                    except Unroutable as problem:
-                        self._postpone(connection, row, now, str(problem))
-                    else:
-                        published.append(row.id)
-            finally:
-                if published:
-                    connection.execute(update(outbox).where(outbox.c.id.in_(published)).values(published_at=now))
+            for row in rows:
+                try:
+                    self.publisher.publish(row.event_type, row.body, row.event_id)
+                except Unroutable as problem:
+                    self._postpone(connection, row, now, str(problem))
+                except BROKER_ERRORS as problem:
+                    failure = problem
+                    break
+                else:
+                    published.append(row.id)
+            if published:
+                connection.execute(update(outbox).where(outbox.c.id.in_(published)).values(published_at=now))
+        if failure is not None:
+            raise failure
         return len(rows)
+
+    def _drain_lock(self, connection) -> bool:
+        if self.engine.dialect.name != "postgresql":
+            return True  # SQLite: one writer, one relay
+        return connection.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": DRAIN_LOCK}).scalar_one()
 
     def _due_query(self, now: datetime):
         query = (

@@ -43,12 +43,10 @@ def overlaps(start: datetime, end: datetime, other_start: datetime, other_end: d
     return start < other_end and other_start < end
 
 
-def fair_order(candidates: Sequence[int], booked_minutes: Mapping[int, int]) -> list[int]:
+def fair_order(candidates: Sequence[int], appointments_that_day: Mapping[int, int]) -> list[int]:
     """For "any specialist": the least booked first; the caller's order breaks ties."""
     position = {staff_member_id: index for index, staff_member_id in enumerate(candidates)}
-    return sorted(
-        candidates, key=lambda staff_member_id: (booked_minutes.get(staff_member_id, 0), position[staff_member_id])
-    )
+    return sorted(candidates, key=lambda staff_id: (appointments_that_day.get(staff_id, 0), position[staff_id]))
 
 
 def request_fingerprint(request: Mapping) -> str:

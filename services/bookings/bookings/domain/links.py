@@ -24,7 +24,7 @@ def read_link(secret: str, token: str) -> tuple[int, int]:
         company_id, appointment_id = int(company_part), int(appointment_part)
     except ValueError:
         raise InvalidLink("malformed booking link") from None
-    if not hmac.compare_digest(signature, _signature(secret, company_id, appointment_id)):
+    if not hmac.compare_digest(signature.encode(), _signature(secret, company_id, appointment_id).encode()):
         raise InvalidLink("unknown booking link")
     return company_id, appointment_id
 

@@ -20,7 +20,7 @@ STAFF_ACTOR = {"kind": "user", "id": 1}
 def booking(staff=(5,), services=(1,), starts_at=MONDAY_10, key=None, client_id=11, source="admin"):
     return {
         "client_id": client_id,
-        "staff_member_ids": list(staff),
+        "staff_member_ids": None if staff is None else list(staff),
         "service_ids": list(services),
         "starts_at": starts_at,
         "comment": "",
@@ -201,3 +201,45 @@ def test_list_returns_what_overlaps_the_period(uow, scheduling, company_id):
         uow, company_id, {**query, "staff_member_ids": [6], "include_cancelled": False}
     )
     assert [a.id for a in only_six] == [later.id]
+
+
+def test_any_specialist_named_by_nobody_is_resolved_here(uow, scheduling, company_id):
+    first = book(uow, scheduling, company_id, staff=None).appointment
+    second = book(uow, scheduling, company_id, staff=None).appointment
+    assert {first.staff_member_id, second.staff_member_id} == {5, 6}
+    assert scheduling.queries[0]["staff_member_ids"] is None
+    with pytest.raises(SlotTaken):
+        book(uow, scheduling, company_id, staff=None)
+
+
+def test_a_retry_replays_even_when_the_slot_has_gone_since(uow, scheduling, company_id):
+    first = book(uow, scheduling, company_id, staff=None, key="retry-any")
+    book(uow, scheduling, company_id, staff=None)  # the last free specialist is now taken too
+    scheduling.off_duty = {5, 6}  # and nobody could be quoted any more
+    again = book(uow, scheduling, company_id, staff=None, key="retry-any")
+    assert again.replayed and again.appointment.id == first.appointment.id
+
+
+def test_the_same_instant_in_another_offset_is_the_same_request(uow, scheduling, company_id):
+    from datetime import timezone
+
+    first = book(uow, scheduling, company_id, key="offsets")
+    in_berlin = MONDAY_10.astimezone(timezone(timedelta(hours=2)))
+    again = book(uow, scheduling, company_id, key="offsets", starts_at=in_berlin)
+    assert again.replayed and again.appointment.id == first.appointment.id
+
+
+def test_nothing_is_saved_once_the_caller_stopped_waiting(sessions, scheduling, company_id):
+    import time
+
+    from salon_infra.errors import ServiceUnavailable
+
+    late = UnitOfWork(sessions, deadline=time.time() - 0.1)
+    with pytest.raises(ServiceUnavailable):
+        book(late, scheduling, company_id)
+    assert handlers.list_appointments(
+        UnitOfWork(sessions),
+        company_id,
+        {"period_start": MONDAY_10 - timedelta(days=1), "period_end": MONDAY_10 + timedelta(days=1),
+         "staff_member_ids": None, "include_cancelled": True},
+    ) == []  # fmt: skip

@@ -33,9 +33,14 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
 
 
 def _starts_with_country_code(text: str, region: str | None) -> bool:
+    """Digits that begin with the region's country code, where a national number could not:
+    in regions with a trunk prefix (Germany's 0) a national number as typed begins with it.
+    In regions without one (Poland, Italy) the digits may be national, and national wins."""
     if region is None:
         return False
-    return text.startswith(str(phonenumbers.country_code_for_region(region)))
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    has_trunk_prefix = bool(metadata and metadata.national_prefix)
+    return has_trunk_prefix and text.startswith(str(phonenumbers.country_code_for_region(region)))
 
 
 def _parse(text: str, region: str | None):

@@ -13,6 +13,9 @@ from clients.domain.phones import InvalidPhone, normalise_phone
         ("4915123456789", "DE", "+4915123456789"),  # exported without the plus
         ("12123445678", None, "+12123445678"),  # the seed's import example
         ("+1 (212) 344-5678", "DE", "+12123445678"),  # international wins over the region
+        ("48 304 56 78", "PL", "+48483045678"),  # Radom, typed nationally: Poland has no trunk 0
+        ("48483045678", "PL", "+48483045678"),  # the same with the country code
+        ("0049 151 23456789", "PL", "+4915123456789"),
     ],
 )
 def test_normalises_to_e164(raw, region, expected):

@@ -133,7 +133,7 @@ def _eligible(
 def quote_appointment(
     uow: UnitOfWork,
     company_id: int,
-    staff_member_ids: list[int],
+    staff_member_ids: list[int] | None,
     service_ids: list[int],
     starts_at: datetime,
     enforce_working_hours: bool,
@@ -141,13 +141,16 @@ def quote_appointment(
 ) -> Quotes:
     """What each staff member would do, for how long and at what price, starting at `starts_at`.
 
-    Those who cannot are listed in `problems`; online, nobody can start in the past. Busy
+    No staff members named means everyone eligible. Those who cannot are listed in
+    `problems`; online, nobody can start in the past. Busy
     times are not checked: the bookings service enforces that appointments do not overlap.
     """
     with uow:
         session = uow.session
         tz, step, schedule, _ = SCHEDULES.get(session, company_id)
         services = schedule.services_for(service_ids)
+        if staff_member_ids is None:  # "any specialist": everyone who can do the services
+            staff_member_ids = [p.staff_member_id for p in _eligible(schedule, services, None, online)]
         breaks = defaultdict(list)
         known = [staff_member_id for staff_member_id in staff_member_ids if staff_member_id in schedule.performers]
         if enforce_working_hours and known:

@@ -2,12 +2,13 @@
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from salon_infra.validation import MAX_ID
 from scheduling.domain.hours import day_plan_problems, format_local_time, parse_local_time
 from scheduling.domain.slots import DayPlan, LocalSpan
 
 
 def record_id(**options) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(min=1), **options)
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **options)
 
 
 def unique_ids(ids: list[int]) -> None:

@@ -52,7 +52,13 @@ def slot_days_json(tz: ZoneInfo, step_minutes: int, days: Sequence[DaySlots]) ->
 
 class QuoteQuerySchema(Schema):
     company_id = company_id
-    staff_member_ids = fields.List(record_id(), required=True, validate=[validate.Length(min=1, max=50), unique_ids])
+    staff_member_ids = fields.List(
+        record_id(),
+        load_default=None,
+        allow_none=True,
+        validate=[validate.Length(min=1, max=50), unique_ids],
+        metadata={"description": "null: everyone who can do the services"},
+    )
     service_ids = service_ids
     starts_at = fields.AwareDateTime(required=True)
     enforce_working_hours = fields.Boolean(load_default=True)

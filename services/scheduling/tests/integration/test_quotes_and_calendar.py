@@ -153,3 +153,14 @@ def test_online_nobody_can_start_in_the_past_but_staff_may_record_it(api, salon,
         api, salon.company_id, [anna["id"]], [cut["id"]], "10:00", day=yesterday, enforce=False, online=False
     )
     assert [entry["staff_member_id"] for entry in by_staff["quotes"]] == [anna["id"]]
+
+
+def test_no_staff_named_quotes_everyone_who_can(api, salon, team):
+    anna, ben, _, _, cut, _ = team
+    query = {"staff_member_ids": None, "service_ids": [cut["id"]], "starts_at": at(TUESDAY, "13:30").isoformat()}
+    answer = api.quote_appointment(salon.company_id, {**query, "online": False})
+    assert [q["staff_member_id"] for q in answer["quotes"]] == []  # both on their break
+    assert set(answer["problems"]) == {str(anna["id"]), str(ben["id"])}  # Carl is inactive, Dora does not cut
+    query["starts_at"] = at(TUESDAY, "10:00").isoformat()
+    online = api.quote_appointment(salon.company_id, query)
+    assert [q["staff_member_id"] for q in online["quotes"]] == [anna["id"]]  # Ben is not bookable online
