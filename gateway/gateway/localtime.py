@@ -12,7 +12,3 @@ def day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
     """The instants a local day starts and ends: 23 or 25 hours apart on DST change days."""
     zone = ZoneInfo(timezone)
     return datetime.combine(day, time(), zone), datetime.combine(day + timedelta(days=1), time(), zone)
-
-
-def local_date(moment: datetime, timezone: str) -> date:
-    return moment.astimezone(ZoneInfo(timezone)).date()

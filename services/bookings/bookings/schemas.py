@@ -46,21 +46,16 @@ class AppointmentSchema(Schema):
     updated_at = fields.AwareDateTime()
 
 
-class AppointmentEventSchema(Schema):
-    """data.appointment of appointment_* events."""
+class AppointmentEventSchema(AppointmentSchema):
+    """data.appointment of appointment_* events: the appointment without prices and notes."""
 
-    id = fields.Integer()
-    company_id = fields.Integer()
-    client_id = fields.Integer()
-    staff_member_id = fields.Integer()
-    starts_at = fields.AwareDateTime()
-    ends_at = fields.AwareDateTime()
     service_ids = fields.Function(lambda appointment: [line.service_id for line in appointment.services])
-    source = fields.String()
-    created_by = fields.Nested(ActorSchema)
-    visit_status = fields.String()
-    state = fields.String()
-    version = fields.Integer()
+
+    class Meta:
+        fields = (
+            "id", "company_id", "client_id", "staff_member_id", "starts_at", "ends_at", "service_ids",
+            "source", "created_by", "visit_status", "state", "version",
+        )  # fmt: skip
 
 
 class CreateAppointmentSchema(Schema):
