@@ -8,8 +8,9 @@ Revision ID: 0002
 Revises: 0001
 """
 
-import sqlalchemy as sa
 from alembic import op
+
+from scheduling.migrations.version_bumps import create_version_bumps_v1, drop_version_bumps_v1
 
 revision = "0002"
 down_revision = "0001"
@@ -24,39 +25,11 @@ SCHEDULE_TABLES = (
     "date_overrides",
     "date_override_spans",
 )
-BUMP = "UPDATE companies SET schedule_version = schedule_version + 1 WHERE id = {row}.company_id"
 
 
 def upgrade() -> None:
-    op.add_column("companies", sa.Column("schedule_version", sa.BigInteger, nullable=False, server_default="0"))
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "CREATE FUNCTION bump_schedule_version() RETURNS trigger AS $$ BEGIN "
-            f"IF TG_OP = 'DELETE' THEN {BUMP.format(row='OLD')}; ELSE {BUMP.format(row='NEW')}; END IF; "
-            "RETURN NULL; END; $$ LANGUAGE plpgsql"
-        )
-        for table in SCHEDULE_TABLES:
-            op.execute(
-                f"CREATE TRIGGER {table}_bump_schedule AFTER INSERT OR UPDATE OR DELETE ON {table} "
-                "FOR EACH ROW EXECUTE FUNCTION bump_schedule_version()"
-            )
-    else:
-        for table in SCHEDULE_TABLES:
-            for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
-                op.execute(
-                    f"CREATE TRIGGER {table}_bump_schedule_{event.lower()} AFTER {event} ON {table} "
-                    f"BEGIN {BUMP.format(row=row)}; END"
-                )
+    create_version_bumps_v1(op, "schedule_version", SCHEDULE_TABLES)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for table in SCHEDULE_TABLES:
-            op.execute(f"DROP TRIGGER {table}_bump_schedule ON {table}")
-        op.execute("DROP FUNCTION bump_schedule_version()")
-    else:
-        for table in SCHEDULE_TABLES:
-            for event in ("insert", "update", "delete"):
-                op.execute(f"DROP TRIGGER {table}_bump_schedule_{event}")
-    with op.batch_alter_table("companies") as batch:
-        batch.drop_column("schedule_version")
+    drop_version_bumps_v1(op, "schedule_version", SCHEDULE_TABLES)

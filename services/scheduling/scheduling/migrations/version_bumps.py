@@ -1,0 +1,43 @@
+"""Triggers that bump a companies.<column> counter on every write to the given tables.
+
+Used by migrations 0002 and 0003; versioned like salon_infra's create_tables_v1, so a
+later change here cannot alter what those migrations did.
+"""
+
+import sqlalchemy as sa
+
+
+def create_version_bumps_v1(op, column: str, tables: tuple[str, ...]) -> None:
+    op.add_column("companies", sa.Column(column, sa.BigInteger, nullable=False, server_default="0"))
+    bump = f"UPDATE companies SET {column} = {column} + 1 WHERE id = {{row}}.company_id"
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"CREATE FUNCTION bump_{column}() RETURNS trigger AS $$ BEGIN "
+            f"IF TG_OP = 'DELETE' THEN {bump.format(row='OLD')}; ELSE {bump.format(row='NEW')}; END IF; "
+            "RETURN NULL; END; $$ LANGUAGE plpgsql"
+        )
+        for table in tables:
+            op.execute(
+                f"CREATE TRIGGER {table}_bump_{column} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION bump_{column}()"
+            )
+        return
+    for table in tables:
+        for event, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
+            op.execute(
+                f"CREATE TRIGGER {table}_bump_{column}_{event.lower()} AFTER {event} ON {table} "
+                f"BEGIN {bump.format(row=row)}; END"
+            )
+
+
+def drop_version_bumps_v1(op, column: str, tables: tuple[str, ...]) -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in tables:
+            op.execute(f"DROP TRIGGER {table}_bump_{column} ON {table}")
+        op.execute(f"DROP FUNCTION bump_{column}()")
+    else:
+        for table in tables:
+            for event in ("insert", "update", "delete"):
+                op.execute(f"DROP TRIGGER {table}_bump_{column}_{event}")
+    with op.batch_alter_table("companies") as batch:
+        batch.drop_column(column)
