@@ -39,5 +39,6 @@ def drop_version_bumps_v1(op, column: str, tables: tuple[str, ...]) -> None:
         for table in tables:
             for event in ("insert", "update", "delete"):
                 op.execute(f"DROP TRIGGER {table}_bump_{column}_{event}")
-    with op.batch_alter_table("companies") as batch:
-        batch.drop_column(column)
+    # Plain DROP COLUMN (SQLite 3.35+): batch mode would rebuild companies, which SQLite
+    # refuses while other tables' triggers refer to it.
+    op.execute(f"ALTER TABLE companies DROP COLUMN {column}")
