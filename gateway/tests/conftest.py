@@ -26,7 +26,7 @@ def echo_service(amqp_uri, echo_config, tmp_path_factory):
     log = tmp_path_factory.mktemp("logs") / "echo.log"
     env = {"AMQP_URI": amqp_uri, "PYTHONPATH": str(HERE)}
     with running_service(
-        "echo_service:EchoService", echo_config, env, log_path=log, health_port=free_port()
+        "echo_service:EchoService", echo_config, env, log_path=log, health_port=free_port(), rpc_name="echo"
     ) as process:
         yield process
 

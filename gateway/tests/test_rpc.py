@@ -46,9 +46,15 @@ def test_a_stopped_service_fails_in_the_timeout_then_at_once(echo_config, tmp_pa
     with temporary_vhost() as amqp_uri:  # its own vhost: the session's echo service must not answer
         env = {"AMQP_URI": amqp_uri, "PYTHONPATH": str(Path(__file__).parent)}
         with running_service(
-            "echo_service:EchoService", echo_config, env, log_path=tmp_path / "e.log", health_port=free_port()
+            "echo_service:EchoService",
+            echo_config,
+            env,
+            log_path=tmp_path / "e.log",
+            health_port=free_port(),
+            rpc_name="echo",
         ):
-            pass  # its durable queue stays behind with nobody consuming it
+            pass  # running_service returns once it consumes its queue, which outlives it
+        # Stopped now; its durable queue stays behind with nobody consuming it.
         _assert_fails_in_timeout_then_at_once(RpcClient(amqp_uri, timeout=1.0))
 
 

@@ -23,6 +23,7 @@ def test_migrates_and_answers(tmp_path):
                 env,
                 log_path=tmp_path / "log",
                 health_port=free_port(),
+                rpc_name="notifications",
             ),
             ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=10) as cluster,
         ):

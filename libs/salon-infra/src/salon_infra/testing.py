@@ -6,6 +6,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import uuid
 import warnings
 from urllib.parse import quote
@@ -74,8 +75,11 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_service(module: str, config_file, env: dict, *, log_path, health_port: int, timeout: float = 60):
-    """Run `nameko run` for a service in a subprocess, as production does; yield once ready."""
+def running_service(
+    module: str, config_file, env: dict, *, log_path, health_port: int, rpc_name: str | None = None, timeout: float = 60
+):
+    """Run `nameko run` for a service in a subprocess, as production does; yield once it is
+    healthy and, given its nameko name, consuming its RPC queue (health comes up first)."""
     process = start_process(
         [sys.executable, "-m", "nameko", "run", "--config", str(config_file), module],
         {**env, "HEALTH_ADDRESS": f"127.0.0.1:{health_port}"},
@@ -83,9 +87,30 @@ def running_service(module: str, config_file, env: dict, *, log_path, health_por
     )
     try:
         wait_until_healthy(f"http://127.0.0.1:{health_port}/health/ready", process, log_path, timeout)
+        if rpc_name:
+            wait_until_consuming(env["AMQP_URI"], f"rpc-{rpc_name}", timeout)
         yield process
     finally:
         stop_process(process)
+
+
+def wait_until_consuming(amqp_uri: str, queue: str, timeout: float) -> None:
+    import pika
+    import pika.exceptions
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
+        try:
+            if connection.channel().queue_declare(queue, passive=True).method.consumer_count:
+                return
+        except pika.exceptions.ChannelClosedByBroker:
+            pass  # not declared yet
+        finally:
+            if connection.is_open:
+                connection.close()
+        time.sleep(0.05)
+    raise TimeoutError(f"nobody consumes {queue} after {timeout}s")
 
 
 def schema_drift(database_url: str, metadata) -> list:

@@ -19,7 +19,12 @@ def clients_service(database_url, tmp_path_factory):
         log = tmp_path_factory.mktemp("logs") / "clients.log"
         with (
             running_service(
-                "clients.service:ClientsService", SERVICE_DIR / "config.yml", env, log_path=log, health_port=health_port
+                "clients.service:ClientsService",
+                SERVICE_DIR / "config.yml",
+                env,
+                log_path=log,
+                health_port=health_port,
+                rpc_name="clients",
             ),
             ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=10) as cluster,
         ):

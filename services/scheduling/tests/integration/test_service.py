@@ -36,6 +36,7 @@ def scheduling_service(database_url, tmp_path_factory):
                 env,
                 log_path=log,
                 health_port=health_port,
+                rpc_name="scheduling",
             ),
             ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=10) as cluster,
         ):
