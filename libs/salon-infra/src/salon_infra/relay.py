@@ -138,8 +138,6 @@ class OutboxRelay:
             .order_by(outbox.c.id)
             .limit(self.batch_size)
         )
-        if self.engine.dialect.name == "postgresql":
-            query = query.with_for_update(skip_locked=True)
         return query
 
     def _postpone(self, connection, row, now: datetime, problem: str) -> None:

@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import (
     BigInteger,
     Date,
-    DateTime,
     SmallInteger,
     bindparam,
     cast,
@@ -25,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from salon_infra.types import UtcDateTime
 from scheduling.domain.hours import LONGEST_DATED_BREAK, PlanSpan
-from scheduling.domain.slots import Interval
 from scheduling.models import (
     BusyTime,
     DateOverride,
@@ -117,11 +115,6 @@ def _busy_statement(instant):
     )
 
 
-def _as_aware(column):
-    """PostgreSQL's timestamptz comes back aware: no UTC conversion per row on the hot path."""
-    return type_coerce(column, DateTime(timezone=True))
-
-
 def _as_utc(column):
     """SQLite keeps naive UTC text, which UtcDateTime makes aware."""
     return type_coerce(column, UtcDateTime())
@@ -132,26 +125,8 @@ def _as_micros(column):
     return cast(func.extract("epoch", column) * 1_000_000, BigInteger)
 
 
-_BUSY = {"postgresql": _busy_statement(_as_aware), "sqlite": _busy_statement(_as_utc)}
-_BUSY_MICROS = _busy_statement(_as_micros)
+_BUSY_MICROS = {"postgresql": _busy_statement(_as_micros), "sqlite": _busy_statement(_as_utc)}
 _BREAKS = _overlapping_breaks(StaffBreak).order_by(StaffBreak.starts_at, StaffBreak.id)
-
-
-def busy_intervals(
-    session: Session, company_id: int, staff_member_ids: list[int], start: datetime, end: datetime
-) -> dict[int, list[Interval]]:
-    """Booked appointments and dated breaks overlapping [start, end), by staff member."""
-    rows = session.execute(
-        _BUSY[session.get_bind().dialect.name],
-        {
-            **_window(company_id, staff_member_ids, start, end),
-            "appointments_from": start - LONGEST_APPOINTMENT,
-        },
-    )
-    busy = defaultdict(list)
-    for staff_member_id, starts_at, ends_at in rows.all():
-        busy[staff_member_id].append(Interval(starts_at, ends_at))
-    return busy
 
 
 def dated_breaks(
@@ -178,18 +153,16 @@ _MICROSECOND = timedelta(microseconds=1)
 def busy_micros(
     session: Session, company_id: int, staff_member_ids: list[int], start: datetime, end: datetime
 ) -> dict[int, list[tuple[int, int]]]:
-    """As busy_intervals, as (start, end) pairs of UTC microseconds since the epoch."""
+    """Booked appointments and dated breaks overlapping [start, end), by staff member, as
+    (start, end) pairs of UTC microseconds since the epoch (PostgreSQL computes them)."""
     dialect = session.get_bind().dialect.name
-    if dialect != "postgresql":
-        return {
-            staff_member_id: [((i.start - _EPOCH) // _MICROSECOND, (i.end - _EPOCH) // _MICROSECOND) for i in intervals]
-            for staff_member_id, intervals in busy_intervals(session, company_id, staff_member_ids, start, end).items()
-        }
     rows = session.execute(
-        _BUSY_MICROS,
+        _BUSY_MICROS[dialect],
         {**_window(company_id, staff_member_ids, start, end), "appointments_from": start - LONGEST_APPOINTMENT},
     )
     busy = defaultdict(list)
-    for staff_member_id, starts_us, ends_us in rows.all():
-        busy[staff_member_id].append((starts_us, ends_us))
+    for staff_member_id, starts, ends in rows.all():
+        if dialect != "postgresql":
+            starts, ends = (starts - _EPOCH) // _MICROSECOND, (ends - _EPOCH) // _MICROSECOND
+        busy[staff_member_id].append((starts, ends))
     return busy
