@@ -10,3 +10,7 @@ class SlotTaken(Conflict):
 
 class AppointmentClosed(Conflict):
     """The appointment was cancelled or deleted and can no longer change."""
+
+
+class ChangesClosed(Conflict):
+    """The client's link can no longer reschedule or cancel: the salon's cutoff has passed."""

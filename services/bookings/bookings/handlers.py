@@ -18,11 +18,13 @@ from bookings.domain.appointments import (
     Quote,
     ServiceLine,
     checks_working_hours,
+    client_change_problem,
     fair_order,
+    refund_on_cancel,
     request_fingerprint,
 )
 from bookings.domain.links import InvalidLink, read_link, sign_link
-from bookings.exceptions import AppointmentClosed, SlotTaken
+from bookings.exceptions import AppointmentClosed, ChangesClosed, SlotTaken
 from bookings.models import NO_OVERLAP, Appointment, AppointmentService
 from bookings.schemas import AppointmentEventSchema
 from salon_infra.database import UnitOfWork
@@ -58,7 +60,7 @@ def create_appointment(
     quotes = _quotes(quote_appointment, company_id, command)
     for quote in _least_booked_first(uow, company_id, quotes):
         try:
-            appointment = _insert(uow, company_id, command, quote, fingerprint)
+            appointment = _insert(uow, company_id, command, quote, fingerprint, link_secret)
         except IntegrityError as problem:
             # The same key racing in another request wins either constraint; replay its booking.
             if key and (earlier := _replay(uow, company_id, key, fingerprint)):
@@ -71,7 +73,12 @@ def create_appointment(
 
 
 def reschedule_appointment(
-    uow: UnitOfWork, quote_appointment: QuoteAppointment, company_id: int, appointment_id: int, command: dict
+    uow: UnitOfWork,
+    quote_appointment: QuoteAppointment,
+    link_secret: str,
+    company_id: int,
+    appointment_id: int,
+    command: dict,
 ) -> Appointment:
     with uow:
         current = _live(_get(uow, company_id, appointment_id))
@@ -82,6 +89,7 @@ def reschedule_appointment(
         company_id,
         {"staff_member_ids": [staff_member_id], "service_ids": service_ids, **command},
         field="starts_at",
+        new_booking=False,
     )
     with uow:
         appointment = _live(_get(uow, company_id, appointment_id, for_update=True))
@@ -98,7 +106,7 @@ def reschedule_appointment(
             uow.session.flush()
         except IntegrityError as problem:
             raise _as_conflict(problem) from None
-        _record(uow, "appointment_rescheduled", appointment)
+        _record(uow, "appointment_rescheduled", appointment, sign_link(link_secret, company_id, appointment.id))
         uow.commit()
     return appointment
 
@@ -115,8 +123,32 @@ def cancel_appointment(
         appointment.cancelled_at = datetime.now(UTC)
         appointment.cancelled_by_kind, appointment.cancelled_by_id = actor["kind"], actor["id"]
         appointment.cancel_reason = reason
+        appointment.refund_status = refund_on_cancel(appointment.paid_amount)
         _touch(appointment)
         _record(uow, "appointment_cancelled", appointment)
+        uow.commit()
+    return appointment
+
+
+def check_client_change(appointment: Appointment, cutoff_minutes: int) -> None:
+    """ChangesClosed once the salon's cutoff before the start has passed."""
+    _live(appointment)
+    problem = client_change_problem(appointment.starts_at, datetime.now(UTC), cutoff_minutes)
+    if problem:
+        raise ChangesClosed(problem)
+
+
+def record_payment(uow: UnitOfWork, company_id: int, appointment_id: int, amount: int) -> Appointment:
+    """Money taken for a booking (by hand for now; the payments service will report it later)."""
+    with uow:
+        appointment = _get(uow, company_id, appointment_id, for_update=True)
+        if appointment.deleted_at is not None:
+            raise AppointmentClosed(f"appointment {appointment_id} is deleted")
+        due = appointment.total_price - appointment.paid_amount
+        if amount > due:
+            raise InvalidInput.field("amount", f"Only {due} is still due.")
+        appointment.paid_amount += amount
+        _touch(appointment)
         uow.commit()
     return appointment
 
@@ -154,7 +186,11 @@ def appointment_by_link(uow: UnitOfWork, link_secret: str, token: str) -> Appoin
 
 
 def _quotes(
-    quote_appointment: QuoteAppointment, company_id: int, command: dict, field: str = "staff_member_ids"
+    quote_appointment: QuoteAppointment,
+    company_id: int,
+    command: dict,
+    field: str = "staff_member_ids",
+    new_booking: bool = True,
 ) -> list[Quote]:
     """Scheduling's quotes for the candidates (all eligible staff when none are named);
     InvalidInput on `field` with everyone's reason when nobody can take it."""
@@ -166,6 +202,7 @@ def _quotes(
             "starts_at": command["starts_at"].isoformat(),
             "enforce_working_hours": checks_working_hours(command["source"]),
             "online": command["source"] in ONLINE_SOURCES,
+            "new_booking": new_booking,
         },
     )
     if not answer["quotes"]:
@@ -183,6 +220,7 @@ def _quote(entry: dict) -> Quote:
             ServiceLine(line["service_id"], line["title"], line["duration_minutes"], line["price"])
             for line in entry["services"]
         ),
+        prepayment_required=entry.get("prepayment_required", False),
     )
 
 
@@ -208,7 +246,9 @@ def _least_booked_first(uow: UnitOfWork, company_id: int, quotes: list[Quote]) -
     return [by_staff[staff_id] for staff_id in fair_order(list(by_staff), booked)]
 
 
-def _insert(uow: UnitOfWork, company_id: int, command: dict, quote: Quote, fingerprint: str) -> Appointment:
+def _insert(
+    uow: UnitOfWork, company_id: int, command: dict, quote: Quote, fingerprint: str, link_secret: str
+) -> Appointment:
     now = datetime.now(UTC)
     with uow:
         appointment = Appointment(
@@ -224,6 +264,8 @@ def _insert(uow: UnitOfWork, company_id: int, command: dict, quote: Quote, finge
             visit_status=command["visit_status"],
             idempotency_key=command["idempotency_key"],
             request_fingerprint=fingerprint,
+            prepayment_required=quote.prepayment_required,
+            paid_amount=0,
             version=1,
             created_at=now,
             updated_at=now,
@@ -241,7 +283,7 @@ def _insert(uow: UnitOfWork, company_id: int, command: dict, quote: Quote, finge
         )
         uow.session.add(appointment)
         uow.session.flush()
-        _record(uow, "appointment_created", appointment)
+        _record(uow, "appointment_created", appointment, sign_link(link_secret, company_id, appointment.id))
         uow.commit()
     return appointment
 
@@ -281,8 +323,12 @@ def _touch(appointment: Appointment) -> None:
     appointment.updated_at = datetime.now(UTC)
 
 
-def _record(uow: UnitOfWork, event_type: str, appointment: Appointment) -> None:
-    uow.record_event(event_type, appointment.company_id, {"appointment": EVENT.dump(appointment)})
+def _record(uow: UnitOfWork, event_type: str, appointment: Appointment, link_token: str | None = None) -> None:
+    """The event, with the client's link when the change is one the client should hear of with it."""
+    data = {"appointment": EVENT.dump(appointment)}
+    if link_token:
+        data["link_token"] = link_token
+    uow.record_event(event_type, appointment.company_id, data)
 
 
 def _as_conflict(problem: IntegrityError) -> Exception:

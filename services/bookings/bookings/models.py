@@ -1,9 +1,20 @@
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from bookings.domain.appointments import state_of
+from bookings.domain.appointments import payment_status, state_of
 from salon_infra import outbox
 from salon_infra.types import IdType, UtcDateTime
 
@@ -48,6 +59,9 @@ class Appointment(Base):
     deleted_by_id: Mapped[int | None] = mapped_column(BigInteger)
     idempotency_key: Mapped[str | None] = mapped_column(String(100))
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    prepayment_required: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    paid_amount: Mapped[int] = mapped_column(BigInteger, server_default="0")  # minor units
+    refund_status: Mapped[str | None] = mapped_column(String(30))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -71,6 +85,10 @@ class Appointment(Base):
     @property
     def total_price(self) -> int:
         return sum(line.price for line in self.services)
+
+    @property
+    def payment_status(self) -> str:
+        return payment_status(self.total_price, self.paid_amount)
 
 
 class AppointmentService(Base):

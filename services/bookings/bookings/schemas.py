@@ -41,6 +41,10 @@ class AppointmentSchema(Schema):
     state = fields.String()
     cancelled_at = fields.AwareDateTime(allow_none=True)
     cancelled_by = fields.Nested(ActorSchema, allow_none=True)
+    prepayment_required = fields.Boolean()
+    paid_amount = fields.Integer()
+    payment_status = fields.String()
+    refund_status = fields.String(allow_none=True)
     version = fields.Integer()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
@@ -126,3 +130,9 @@ class RecordIdsSchema(Schema):
 
 class LinkSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=5, max=200))
+
+
+class PaymentSchema(Schema):
+    amount = fields.Integer(
+        required=True, strict=True, validate=validate.Range(min=1, max=10**12), metadata={"description": "minor units"}
+    )

@@ -10,6 +10,7 @@ from bookings.schemas import (
     LinkRescheduleSchema,
     LinkSchema,
     ListAppointmentsSchema,
+    PaymentSchema,
     RecordIdsSchema,
     RescheduleSchema,
 )
@@ -41,7 +42,12 @@ class BookingsService(HealthChecks):
         ids = self._ids(company_id, appointment_id)
         command = load(RescheduleSchema(), change)
         appointment = handlers.reschedule_appointment(
-            self.uow, self.scheduling.quote_appointment, ids["company_id"], ids["appointment_id"], command
+            self.uow,
+            self.scheduling.quote_appointment,
+            self.link_secret,
+            ids["company_id"],
+            ids["appointment_id"],
+            command,
         )
         return APPOINTMENT.dump(appointment)
 
@@ -71,9 +77,15 @@ class BookingsService(HealthChecks):
         return APPOINTMENT.dump(appointment)
 
     @rpc
+    def record_payment(self, company_id, appointment_id, payment):
+        ids = self._ids(company_id, appointment_id)
+        amount = load(PaymentSchema(), payment)["amount"]
+        return APPOINTMENT.dump(handlers.record_payment(self.uow, ids["company_id"], ids["appointment_id"], amount))
+
+    @rpc
     def reschedule_by_link(self, token, change):
-        """A client moves their own booking: online rules apply (working hours, slot grid)."""
-        appointment = self._by_link(token)
+        """A client moves their own booking: online rules apply (working hours, slot grid, the cutoff)."""
+        appointment = self._client_may_change(token)
         command = {
             **load(LinkRescheduleSchema(), change),
             "staff_member_id": None,
@@ -81,15 +93,26 @@ class BookingsService(HealthChecks):
             **CLIENT_ONLINE,
         }
         moved = handlers.reschedule_appointment(
-            self.uow, self.scheduling.quote_appointment, appointment.company_id, appointment.id, command
+            self.uow,
+            self.scheduling.quote_appointment,
+            self.link_secret,
+            appointment.company_id,
+            appointment.id,
+            command,
         )
         return APPOINTMENT.dump(moved)
 
     @rpc
     def cancel_by_link(self, token):
-        appointment = self._by_link(token)
+        appointment = self._client_may_change(token)
         actor = {"kind": "client", "id": appointment.client_id}
         return APPOINTMENT.dump(handlers.cancel_appointment(self.uow, appointment.company_id, appointment.id, actor))
+
+    def _client_may_change(self, token):
+        appointment = self._by_link(token)
+        rules = self.scheduling.get_online_booking_rules(appointment.company_id)
+        handlers.check_client_change(appointment, rules["change_cutoff_minutes"])
+        return appointment
 
     def _by_link(self, token):
         return handlers.appointment_by_link(self.uow, self.link_secret, load(LinkSchema(), {"token": token})["token"])

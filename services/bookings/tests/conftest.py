@@ -48,6 +48,7 @@ class FakeScheduling:
     def __init__(self):
         self.off_duty: set[int] = set()
         self.staff = [5, 6]  # everyone, when a query names nobody
+        self.prepaid: set[int] = set()  # staff members whose bookings must be prepaid
         self.queries: list[dict] = []
 
     def quote_appointment(self, company_id: int, query: dict) -> dict:
@@ -70,6 +71,7 @@ class FakeScheduling:
                         {"service_id": s, "title": f"Service {s}", "duration_minutes": self.durations[s], "price": 2500}
                         for s in query["service_ids"]
                     ],
+                    "prepayment_required": staff_member_id in self.prepaid,
                 }
             )
         return {"quotes": quotes, "problems": problems}

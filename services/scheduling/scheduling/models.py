@@ -15,6 +15,8 @@ from sqlalchemy import (
     String,
     Time,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -44,6 +46,43 @@ class Company(Base):
     # its busy times (0003), so in-memory copies are used only while current.
     schedule_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
     busy_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # "Settings > Appointment calendar": whether client cards show these name fields.
+    last_name_field_enabled: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    middle_name_field_enabled: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+
+class SlotTimingColumns:
+    """A staff member's or a service's own slot timing (minutes); NULL inherits the company's."""
+
+    search_interval_minutes: Mapped[int | None] = mapped_column(Integer)
+    display_interval_minutes: Mapped[int | None] = mapped_column(Integer)
+    search_from_minute: Mapped[int | None] = mapped_column(Integer)
+    search_until_minute: Mapped[int | None] = mapped_column(Integer)
+
+
+class OnlineBookingSettings(Base):
+    """How clients book online; a company without a row has the defaults (see domain.online_booking)."""
+
+    __tablename__ = "online_booking_settings"
+
+    company_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("companies.id"), primary_key=True)
+    display_interval_minutes: Mapped[int | None] = mapped_column(Integer)
+    search_from_minute: Mapped[int] = mapped_column(Integer, default=0)
+    search_until_minute: Mapped[int] = mapped_column(Integer, default=23 * 60 + 59)
+    buffer_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    change_cutoff_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    comment_field: Mapped[str] = mapped_column(String(10), default="optional")
+    comment_label: Mapped[str] = mapped_column(String(60), default="Appointment comment")
+    email_field: Mapped[str] = mapped_column(String(10), default="optional")
+    last_name_field: Mapped[str] = mapped_column(String(10), default="hidden")
+    middle_name_field: Mapped[str] = mapped_column(String(10), default="hidden")
+    contact_step_message: Mapped[str] = mapped_column(String(1000), default="")
+    any_specialist: Mapped[bool] = mapped_column(Boolean, default=True)
+    online_staff_member_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_members.id"))
+    sms_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    push_confirmation: Mapped[bool] = mapped_column(Boolean, default=False)
+    push_requires_login: Mapped[bool] = mapped_column(Boolean, default=False)
+    online_payment: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class User(Base):
@@ -63,7 +102,7 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
-class StaffMember(Base):
+class StaffMember(SlotTimingColumns, Base):
     __tablename__ = "staff_members"
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
@@ -72,6 +111,9 @@ class StaffMember(Base):
     position: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean)
     bookable_online: Mapped[bool] = mapped_column(Boolean)
+    # "Skip choosing specialist": in the pool of an "any specialist" booking.
+    in_any_specialist_pool: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    prepayment: Mapped[str] = mapped_column(String(10), server_default="none")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     assignments: Mapped[list["StaffService"]] = relationship(
@@ -91,7 +133,7 @@ class ServiceCategory(Base):
     title: Mapped[str] = mapped_column(String(200))
 
 
-class Service(Base):
+class Service(SlotTimingColumns, Base):
     """What a client books. Prices are integer minor units of the company's currency."""
 
     __tablename__ = "services"
@@ -109,6 +151,7 @@ class Service(Base):
     price_max: Mapped[int] = mapped_column(BigInteger)
     active: Mapped[bool] = mapped_column(Boolean)
     bookable_online: Mapped[bool] = mapped_column(Boolean)
+    prepayment: Mapped[str] = mapped_column(String(10), server_default="none")
 
     staff: Mapped[list["StaffService"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="StaffService.staff_member_id"

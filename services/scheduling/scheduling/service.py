@@ -9,11 +9,12 @@ from nameko.rpc import rpc
 from salon_infra.dependencies import Database, HealthChecks
 from salon_infra.errors import InvalidInput
 from salon_infra.validation import load
-from scheduling.handlers import busy_times, calendar, hours, services, slots, staff
+from scheduling.handlers import busy_times, calendar, hours, online_booking, services, slots, staff
 from scheduling.handlers import company as company_handlers
 from scheduling.schemas import common, events
 from scheduling.schemas import company as company_schemas
 from scheduling.schemas import hours as hours_schemas
+from scheduling.schemas import online_booking as online_schemas
 from scheduling.schemas import services as service_schemas
 from scheduling.schemas import slots as slot_schemas
 from scheduling.schemas import staff as staff_schemas
@@ -59,6 +60,11 @@ QUOTE_QUERY = slot_schemas.QuoteQuerySchema()
 QUOTES = slot_schemas.QuotesSchema()
 CALENDAR_DAY_QUERY = slot_schemas.CalendarDayQuerySchema()
 CALENDAR_DAY = slot_schemas.CalendarDaySchema()
+
+ONLINE_SETTINGS = online_schemas.SettingsSchema()
+ONLINE_SETTINGS_CHANGES = online_schemas.SettingsSchema()
+PUBLIC_SETTINGS = online_schemas.PublicSettingsSchema()
+CONTACT = online_schemas.ContactSchema()
 
 APPOINTMENT_EVENT = events.AppointmentEventSchema()
 
@@ -230,6 +236,31 @@ class SchedulingService(HealthChecks):
     def quote_appointment(self, company_id, query):
         query = load(QUOTE_QUERY, {**_fields("query", query), "company_id": company_id})
         return QUOTES.dump(slots.quote_appointment(self.uow, **query))
+
+    # ---------------------------------------------------------------- online booking settings
+
+    @rpc
+    def get_online_booking_settings(self, company_id):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        return ONLINE_SETTINGS.dump(online_booking.get_settings(self.uow, query["company_id"]))
+
+    @rpc
+    def update_online_booking_settings(self, company_id, changes):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        changes = load(ONLINE_SETTINGS_CHANGES, _fields("changes", changes))
+        return ONLINE_SETTINGS.dump(online_booking.update_settings(self.uow, query["company_id"], changes))
+
+    @rpc
+    def get_online_booking_rules(self, company_id):
+        """What the widget shows and the rules bookings applies to client changes."""
+        query = load(COMPANY_ID, {"company_id": company_id})
+        return PUBLIC_SETTINGS.dump(online_booking.online_rules(self.uow, query["company_id"]))
+
+    @rpc
+    def check_online_contact(self, company_id, contact):
+        """The rules, or InvalidInput naming each required field left empty and hidden one filled in."""
+        contact = load(CONTACT, {**_fields("contact", contact), "company_id": company_id})
+        return PUBLIC_SETTINGS.dump(online_booking.check_contact(self.uow, contact.pop("company_id"), contact))
 
     @rpc
     def calendar_day(self, company_id, date):

@@ -4,7 +4,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 SOURCES = ("widget", "admin", "mobile", "import", "api")
 ONLINE_SOURCES = frozenset({"widget", "api"})
@@ -13,6 +13,8 @@ ONLINE_SOURCES = frozenset({"widget", "api"})
 VISIT_STATUS_CODES = {"no_show": -1, "pending": 0, "arrived": 1, "confirmed": 2}
 
 BOOKED, CANCELLED, DELETED = "booked", "cancelled", "deleted"
+NOT_PAID, PARTLY_PAID, PAID = "not_paid", "partly_paid", "paid"
+MANUAL_REFUND = "manual_refund_required"
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Quote:
     starts_at: datetime
     ends_at: datetime
     services: tuple[ServiceLine, ...]
+    prepayment_required: bool = False
 
 
 def checks_working_hours(source: str) -> bool:
@@ -59,3 +62,25 @@ def state_of(cancelled_at: datetime | None, deleted_at: datetime | None) -> str:
     if deleted_at is not None:
         return DELETED
     return CANCELLED if cancelled_at is not None else BOOKED
+
+
+def payment_status(total_price: int, paid_amount: int) -> str:
+    if paid_amount <= 0:
+        return PAID if total_price == 0 else NOT_PAID
+    return PAID if paid_amount >= total_price else PARTLY_PAID
+
+
+def refund_on_cancel(paid_amount: int) -> str | None:
+    """Cancelling never refunds by itself: money paid is left for an administrator to refund by hand."""
+    return MANUAL_REFUND if paid_amount > 0 else None
+
+
+def client_change_problem(starts_at: datetime, now: datetime, cutoff_minutes: int) -> str | None:
+    """Why a client may no longer reschedule or cancel through their link, or None while they may."""
+    if starts_at <= now:
+        return "This appointment has already started."
+    if starts_at - now < timedelta(minutes=cutoff_minutes):
+        hours, minutes = divmod(cutoff_minutes, 60)
+        notice = " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if part)
+        return f"Online changes close {notice} before the appointment; please call the salon."
+    return None

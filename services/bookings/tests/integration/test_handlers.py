@@ -144,12 +144,12 @@ def test_reschedule_moves_it_and_keeps_the_rule(uow, scheduling, company_id):
         "actor": STAFF_ACTOR,
         "source": "admin",
     }
-    moved = handlers.reschedule_appointment(uow, scheduling.quote_appointment, company_id, mine.id, change)
+    moved = handlers.reschedule_appointment(uow, scheduling.quote_appointment, SECRET, company_id, mine.id, change)
     assert moved.starts_at == MONDAY_10 + timedelta(minutes=30) and moved.version == 2
 
     change["starts_at"] = MONDAY_10 + timedelta(hours=1, minutes=30)
     with pytest.raises(SlotTaken):
-        handlers.reschedule_appointment(uow, scheduling.quote_appointment, company_id, mine.id, change)
+        handlers.reschedule_appointment(uow, scheduling.quote_appointment, SECRET, company_id, mine.id, change)
     assert handlers.get_appointment(uow, company_id, mine.id).starts_at == MONDAY_10 + timedelta(minutes=30)
     assert [e["event_type"] for e in events_for(uow, mine.id)] == ["appointment_created", "appointment_rescheduled"]
     assert handlers.get_appointment(uow, company_id, other.id).version == 1
@@ -166,7 +166,7 @@ def test_cancel_is_recorded_once_and_closes_the_booking(uow, scheduling, company
     ]
     change = {"starts_at": MONDAY_10, "staff_member_id": None, "actor": STAFF_ACTOR, "source": "admin"}
     with pytest.raises(AppointmentClosed):
-        handlers.reschedule_appointment(uow, scheduling.quote_appointment, company_id, appointment.id, change)
+        handlers.reschedule_appointment(uow, scheduling.quote_appointment, SECRET, company_id, appointment.id, change)
 
 
 def test_another_company_cannot_see_or_change_it(uow, scheduling, company_id):

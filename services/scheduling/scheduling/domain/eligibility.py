@@ -4,6 +4,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from scheduling.domain.online_booking import NO_OVERRIDE, NO_PREPAYMENT, TimingOverride
+
 
 @dataclass(frozen=True)
 class BookableService:
@@ -13,6 +15,8 @@ class BookableService:
     price_min: int
     active: bool
     bookable_online: bool
+    prepayment: str = NO_PREPAYMENT
+    timing: TimingOverride = NO_OVERRIDE
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,9 @@ class Performer:
     active: bool
     bookable_online: bool
     durations: Mapping[int, int | None]
+    in_any_specialist_pool: bool = True
+    prepayment: str = NO_PREPAYMENT
+    timing: TimingOverride = NO_OVERRIDE
 
 
 @dataclass(frozen=True)

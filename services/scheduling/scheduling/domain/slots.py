@@ -25,14 +25,17 @@ __all__ = [
     "WorkingHours",
     "find_slots",
     "fits_working_hours",
+    "merge_days",
     "on_grid",
+    "thin_to_display",
     "working_intervals",
 ]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 _MINUTE_US = 60_000_000
-_DAY_US = 24 * 60 * _MINUTE_US
+_DAY_MINUTES = 24 * 60
+_DAY_US = _DAY_MINUTES * _MINUTE_US
 
 
 # ---------------------------------------------------------------- value objects
@@ -159,9 +162,11 @@ def find_slots(
     *,
     step_minutes: int = 15,
     not_before: datetime,
+    starts_between: tuple[int, int] = (0, _DAY_MINUTES),
 ) -> tuple[DaySlots, ...]:
     """Free start times for every local day in [first_day, last_day] (inclusive).
 
+    Only starts whose local minute of the day lies in `starts_between` (inclusive) are offered.
     Days without any slot are included with an empty tuple.
     """
     _require_step(step_minutes)
@@ -178,9 +183,41 @@ def find_slots(
     days = []
     day = first_day
     while day <= last_day:
-        days.append(DaySlots(day, _slots_for_day(calendars, day, tz, step_minutes, not_before_us)))
+        days.append(DaySlots(day, _slots_for_day(calendars, day, tz, step_minutes, not_before_us, starts_between)))
         day += timedelta(days=1)
     return tuple(days)
+
+
+def merge_days(*searches: Sequence[DaySlots]) -> tuple[DaySlots, ...]:
+    """Searches of the same days (e.g. for staff with different timings) as one answer."""
+    merged = []
+    for same_day in zip(*searches, strict=True):
+        ids_at: dict[datetime, set[int]] = {}
+        for day in same_day:
+            for slot in day.slots:
+                ids_at.setdefault(slot.start, set()).update(slot.staff_member_ids)
+        starts = sorted(ids_at, key=_to_us)
+        merged.append(DaySlots(same_day[0].day, tuple(Slot(start, tuple(sorted(ids_at[start]))) for start in starts)))
+    return tuple(merged)
+
+
+def thin_to_display(days: Sequence[DaySlots], display_minutes: int) -> tuple[DaySlots, ...]:
+    """At most one slot per `display_minutes` of the local day: the earliest free one.
+
+    With a 15-minute search and a 60-minute display, 10:00 is offered when free, else
+    10:15 if that is, and so on; a repeated (fall-back) hour has buckets of its own.
+    """
+    _require_step(display_minutes)
+    thinned = []
+    for day in days:
+        seen, kept = set(), []
+        for slot in day.slots:
+            bucket = (slot.start.fold, (slot.start.hour * 60 + slot.start.minute) // display_minutes)
+            if bucket not in seen:
+                seen.add(bucket)
+                kept.append(slot)
+        thinned.append(DaySlots(day.day, tuple(kept)))
+    return tuple(thinned)
 
 
 def fits_working_hours(working_hours: WorkingHours, start: datetime, end: datetime, tz: ZoneInfo) -> bool:
@@ -328,6 +365,7 @@ class _Grid:
 
     instants: tuple[int, ...]
     starts: tuple[datetime, ...]
+    minutes: tuple[int, ...]  # each start's local minute of the day
 
 
 @lru_cache(maxsize=256)  # an entry holds 1440 / step datetimes
@@ -340,10 +378,12 @@ def _grid(day: date, tz: ZoneInfo, step_minutes: int) -> _Grid:
         return _Grid(
             tuple(midnight + i * step_minutes * _MINUTE_US for i in range(count)),
             tuple(local_midnight + i * step for i in range(count)),
+            tuple(i * step_minutes for i in range(count)),
         )
     wall_midnight = datetime.combine(day, time())
     instants = sorted(instant for i in range(count) for instant in _occurrences(wall_midnight + i * step, tz))
-    return _Grid(tuple(instants), tuple(_to_datetime(i).astimezone(tz) for i in instants))
+    starts = tuple(_to_datetime(i).astimezone(tz) for i in instants)
+    return _Grid(tuple(instants), starts, tuple(start.hour * 60 + start.minute for start in starts))
 
 
 # ---------------------------------------------------------------- intervals
@@ -427,7 +467,12 @@ class _StaffCalendar:
 
 
 def _slots_for_day(
-    calendars: list[_StaffCalendar], day: date, tz: ZoneInfo, step_minutes: int, not_before_us: int
+    calendars: list[_StaffCalendar],
+    day: date,
+    tz: ZoneInfo,
+    step_minutes: int,
+    not_before_us: int,
+    starts_between: tuple[int, int],
 ) -> tuple[Slot, ...]:
     grid = _grid(day, tz, step_minutes)
     instants = grid.instants
@@ -444,5 +489,10 @@ def _slots_for_day(
             stop = bisect_right(instants, free_end - calendar.duration_us)
             for index in range(first, stop):
                 ids_at[index].append(staff_member_id)
-    starts = grid.starts
-    return tuple(Slot(starts[index], tuple(ids)) for index, ids in enumerate(ids_at) if ids)
+    starts, minutes = grid.starts, grid.minutes
+    earliest, latest = starts_between
+    return tuple(
+        Slot(starts[index], tuple(ids))
+        for index, ids in enumerate(ids_at)
+        if ids and earliest <= minutes[index] <= latest
+    )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import AuthenticationFailed
-from scheduling.handlers import lookups
+from scheduling.handlers import lookups, online_booking
 from scheduling.models import Company, User
 
 OWNER = "owner"
@@ -50,6 +50,7 @@ def update_company(uow: UnitOfWork, company_id: int, changes: dict) -> Company:
         company = lookups.company(uow.session, company_id)
         for field, value in changes.items():
             setattr(company, field, value)
+        online_booking.hide_disabled_name_fields(uow, company)
         uow.commit()
     return company
 

@@ -19,19 +19,52 @@ from sqlalchemy.orm import Session
 from salon_infra.errors import InvalidInput, NotFound
 from scheduling.domain.eligibility import BookableService, Performer
 from scheduling.domain.hours import working_hours_by_staff
+from scheduling.domain.online_booking import RULE_FIELDS, OnlineBookingRules, SlotTiming, TimingOverride
 from scheduling.domain.slots import WorkingHours
 from scheduling.handlers import availability
-from scheduling.models import Company, Service, StaffMember, StaffService
+from scheduling.models import Company, OnlineBookingSettings, Service, StaffMember, StaffService
 
 OVERRIDES_KEPT_FROM = timedelta(days=2)
 """Date overrides from this long before the load onwards are kept; searches and quotes look ahead."""
 
 _COMPANY = bindparam("company_id")
-_VERSIONS = select(Company.schedule_version, Company.busy_version, Company.timezone, Company.slot_step_minutes).where(
-    Company.id == _COMPANY
+_SETTINGS = OnlineBookingSettings
+_RULE_COLUMNS = [getattr(_SETTINGS, name) for name in RULE_FIELDS]
+_VERSIONS = (
+    select(
+        Company.schedule_version,
+        Company.busy_version,
+        Company.timezone,
+        Company.slot_step_minutes,
+        _SETTINGS.company_id,
+        _SETTINGS.display_interval_minutes,
+        _SETTINGS.search_from_minute,
+        _SETTINGS.search_until_minute,
+        *_RULE_COLUMNS,
+    )
+    .outerjoin(_SETTINGS, _SETTINGS.company_id == Company.id)
+    .where(Company.id == _COMPANY)
 )
+
+
+def _timing_columns(table):
+    return (
+        table.search_interval_minutes,
+        table.display_interval_minutes,
+        table.search_from_minute,
+        table.search_until_minute,
+    )
+
+
 _SERVICES = select(
-    Service.id, Service.title, Service.duration_minutes, Service.price_min, Service.active, Service.bookable_online
+    Service.id,
+    Service.title,
+    Service.duration_minutes,
+    Service.price_min,
+    Service.active,
+    Service.bookable_online,
+    Service.prepayment,
+    *_timing_columns(Service),
 ).where(Service.company_id == _COMPANY)
 _STAFF = (
     select(
@@ -39,6 +72,9 @@ _STAFF = (
         StaffMember.name,
         StaffMember.active,
         StaffMember.bookable_online,
+        StaffMember.in_any_specialist_pool,
+        StaffMember.prepayment,
+        *_timing_columns(StaffMember),
         StaffService.service_id,
         StaffService.duration_minutes,
     )
@@ -67,6 +103,8 @@ class CompanyState(NamedTuple):
     step_minutes: int
     schedule: Schedule
     busy_version: int
+    rules: OnlineBookingRules
+    timing: SlotTiming  # the company's own; staff and services may override it
 
 
 class ScheduleCache:
@@ -78,12 +116,17 @@ class ScheduleCache:
         row = session.execute(_VERSIONS, {"company_id": company_id}).first()
         if row is None:
             raise NotFound(f"company {company_id} not found")
-        schedule_version, busy_version, timezone, step = row
+        schedule_version, busy_version, timezone, step, has_settings, display, search_from, search_until = row[:8]
         schedule = self._schedules.get(company_id)
         if schedule is None or schedule.version != schedule_version:
             schedule = load_schedule(session, company_id, schedule_version)
             self._schedules.put(company_id, schedule)
-        return CompanyState(ZoneInfo(timezone), step, schedule, busy_version)
+        if has_settings is None:
+            rules, timing = OnlineBookingRules(), SlotTiming(step, step)
+        else:
+            rules = OnlineBookingRules(*row[8:])
+            timing = SlotTiming(step, display or step, search_from, search_until)
+        return CompanyState(ZoneInfo(timezone), step, schedule, busy_version, rules, timing)
 
 
 class BusyCache:
@@ -124,15 +167,28 @@ class _Lru:
 
 def load_schedule(session: Session, company_id: int, version: int) -> Schedule:
     parameters = {"company_id": company_id}
-    services = {row[0]: BookableService(*row) for row in session.execute(_SERVICES, parameters)}
-    staff: dict[int, tuple] = {}
+    services = {
+        row[0]: BookableService(*row[:7], timing=TimingOverride(*row[7:]))
+        for row in session.execute(_SERVICES, parameters)
+    }
+    staff: dict[int, dict] = {}
     durations: dict[int, dict[int, int | None]] = {}
-    for staff_member_id, name, active, bookable_online, service_id, duration in session.execute(_STAFF, parameters):
-        staff[staff_member_id] = (staff_member_id, name, active, bookable_online)
+    for row in session.execute(_STAFF, parameters):
+        staff_member_id, name, active, bookable_online, in_pool, prepayment = row[:6]
+        service_id, duration = row[10:]
+        staff[staff_member_id] = {
+            "staff_member_id": staff_member_id,
+            "name": name,
+            "active": active,
+            "bookable_online": bookable_online,
+            "in_any_specialist_pool": in_pool,
+            "prepayment": prepayment,
+            "timing": TimingOverride(*row[6:10]),
+        }
         performed = durations.setdefault(staff_member_id, {})
         if service_id is not None:
             performed[service_id] = duration
-    performers = {key: Performer(*staff[key], durations[key]) for key in sorted(staff)}
+    performers = {key: Performer(**staff[key], durations=durations[key]) for key in sorted(staff)}
     first_day = datetime.now(UTC).date() - OVERRIDES_KEPT_FROM
     spans = availability.plan_spans(session, company_id, list(performers), first_day, None) if performers else []
     return Schedule(version, services, performers, working_hours_by_staff(spans))

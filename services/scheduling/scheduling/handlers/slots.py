@@ -1,7 +1,7 @@
 """Free start times, and quotes for a chosen start time."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,9 +17,17 @@ from scheduling.domain.eligibility import (
     total_duration,
 )
 from scheduling.domain.hours import NO_HOURS
+from scheduling.domain.online_booking import (
+    NO_OVERRIDE,
+    OnlineBookingRules,
+    SlotTiming,
+    effective_timing,
+    online_pool,
+    prepayment_required,
+)
 from scheduling.domain.slots import WorkingHours
 from scheduling.handlers import availability
-from scheduling.handlers.schedules import BUSY, SCHEDULES, Schedule
+from scheduling.handlers.schedules import BUSY, SCHEDULES, CompanyState, Schedule
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,7 @@ class Quote:
     starts_at: datetime
     ends_at: datetime
     services: list[QuotedService]
+    prepayment_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,25 +54,36 @@ class Quotes:
 
 @dataclass(frozen=True)
 class SlotSearch:
-    """Everything the slot engine needs for one search, read from the database."""
+    """Everything the slot engine needs for one search, read from the database: the staff
+    grouped by their slot timing (search interval and window), and the display interval."""
 
-    staff: list[slots.StaffAvailability]
+    groups: list[tuple[SlotTiming, list[slots.StaffAvailability]]]
     tz: ZoneInfo
-    step_minutes: int
+    display_minutes: int
     date_from: date
     date_to: date
     not_before: datetime
 
     def run(self) -> FoundSlots:
-        days = slots.find_slots(
-            self.staff,
-            self.tz,
-            self.date_from,
-            self.date_to,
-            step_minutes=self.step_minutes,
-            not_before=self.not_before,
-        )
-        return FoundSlots(self.tz, self.step_minutes, days)
+        searches = [
+            slots.find_slots(
+                staff,
+                self.tz,
+                self.date_from,
+                self.date_to,
+                step_minutes=timing.search_interval,
+                not_before=self.not_before,
+                starts_between=(timing.search_from, timing.search_until),
+            )
+            for timing, staff in self.groups
+        ]
+        if not searches:
+            days = tuple(slots.DaySlots(day, ()) for day in _days(self.date_from, self.date_to))
+        else:
+            days = searches[0] if len(searches) == 1 else slots.merge_days(*searches)
+        if any(self.display_minutes > timing.search_interval for timing, _ in self.groups):
+            days = slots.thin_to_display(days, self.display_minutes)
+        return FoundSlots(self.tz, self.display_minutes, days)
 
 
 def find_slots(
@@ -77,6 +97,8 @@ def find_slots(
 ) -> FoundSlots:
     """Free start times for the services, with one staff member or any eligible one.
 
+    Online, the company's online booking settings apply: the buffer time, slot timing,
+    the "employee for online booking" and the "any specialist" pool.
     Unknown services are InvalidInput on service_ids; a chosen staff member who cannot do
     them (see performer_problem), InvalidInput on staff_member_id.
     """
@@ -95,25 +117,74 @@ def prepare_slot_search(
     now = datetime.now(UTC)
     with uow:
         session = uow.session
-        tz, step, schedule, busy_version = SCHEDULES.get(session, company_id)
+        state = SCHEDULES.get(session, company_id)
+        schedule, tz = state.schedule, state.tz
         services = schedule.services_for(service_ids)
-        eligible = _eligible(schedule, services, staff_member_id, online)
+        if online:
+            ids = _online_staff_ids(state, [staff_member_id] if staff_member_id else None, new_booking=True)
+            if ids is None:
+                eligible = _any_specialist_pool(schedule, services)
+            else:
+                eligible = [_performer(schedule, staff_id, services) for staff_id in ids]
+        else:
+            eligible = _eligible(schedule, services, staff_member_id, online)
         # The window does not move with `now` (the engine drops past slots), so repeated
         # searches share busy times read once.
         start = _local_midnight(date_from - timedelta(days=1), tz)
         end = _local_midnight(date_to + timedelta(days=2), tz)
         ids = [performer.staff_member_id for performer in eligible]
-        busy = BUSY.get(session, company_id, busy_version, ids, start, end) if ids and now < end else {}
-    staff = [
-        slots.StaffAvailability(
-            performer.staff_member_id,
-            total_duration(performer, services),
-            schedule.working_hours.get(performer.staff_member_id, NO_HOURS),
-            busy_us=busy.get(performer.staff_member_id, ()),
+        busy = BUSY.get(session, company_id, state.busy_version, ids, start, end) if ids and now < end else {}
+    groups: dict[SlotTiming, list[slots.StaffAvailability]] = {}
+    for performer in eligible:
+        timing = _timing(state, performer, services) if online else SlotTiming(state.step_minutes, state.step_minutes)
+        groups.setdefault(replace(timing, display_interval=0), []).append(
+            slots.StaffAvailability(
+                performer.staff_member_id,
+                total_duration(performer, services),
+                schedule.working_hours.get(performer.staff_member_id, NO_HOURS),
+                busy_us=busy.get(performer.staff_member_id, ()),
+            )
         )
-        for performer in eligible
-    ]
-    return SlotSearch(staff, tz, step, date_from, date_to, now)
+    chosen = schedule.performers.get(staff_member_id) if staff_member_id else None
+    display = (
+        effective_timing(state.timing, chosen.timing if chosen else NO_OVERRIDE, [s.timing for s in services])
+        if online
+        else SlotTiming(state.step_minutes, state.step_minutes)
+    ).display_interval
+    not_before = state.rules.earliest_start(now) if online else now
+    return SlotSearch(list(groups.items()), tz, display, date_from, date_to, not_before)
+
+
+def _timing(state: CompanyState, performer: Performer, services: list[BookableService]) -> SlotTiming:
+    return effective_timing(state.timing, performer.timing, [service.timing for service in services])
+
+
+def _online_staff_ids(state: CompanyState, chosen: list[int] | None, new_booking: bool) -> list[int] | None:
+    """Who may take an online booking: the salon's employee for online booking, the chosen
+    staff members, or None for the "any specialist" pool (InvalidInput if the salon has none)."""
+    if not new_booking:  # a booking being moved keeps its staff member
+        return chosen
+    if chosen is not None and state.rules.online_staff_member_id is None:
+        return chosen
+    pool, problem = online_pool(state.rules, None)
+    if problem:
+        raise InvalidInput.field("staff_member_id", problem)
+    return pool
+
+
+def _any_specialist_pool(schedule: Schedule, services: list[BookableService]) -> list[Performer]:
+    """Everyone who can do the services online and is flagged "skip choosing specialist"."""
+    return [p for p in _eligible(schedule, services, None, online=True) if p.in_any_specialist_pool]
+
+
+def _performer(schedule: Schedule, staff_member_id: int, services: list[BookableService]) -> Performer:
+    return _eligible(schedule, services, staff_member_id, online=True)[0]
+
+
+def _days(first: date, last: date):
+    while first <= last:
+        yield first
+        first += timedelta(days=1)
 
 
 def _eligible(
@@ -138,18 +209,27 @@ def quote_appointment(
     starts_at: datetime,
     enforce_working_hours: bool,
     online: bool,
+    new_booking: bool = True,
 ) -> Quotes:
     """What each staff member would do, for how long and at what price, starting at `starts_at`.
 
     No staff members named means everyone eligible. Those who cannot are listed in
-    `problems`; online, nobody can start in the past. Busy
-    times are not checked: the bookings service enforces that appointments do not overlap.
+    `problems`. Online, the company's online booking settings apply (see find_slots), and
+    nobody can start in the past or within the buffer time. Busy times are not checked:
+    the bookings service enforces that appointments do not overlap.
     """
+    now = datetime.now(UTC)
     with uow:
         session = uow.session
-        tz, step, schedule, _ = SCHEDULES.get(session, company_id)
+        state = SCHEDULES.get(session, company_id)
+        schedule, tz, rules = state.schedule, state.tz, state.rules
         services = schedule.services_for(service_ids)
-        if staff_member_ids is None:  # "any specialist": everyone who can do the services
+        any_specialist = staff_member_ids is None
+        if online:
+            staff_member_ids = _online_staff_ids(state, staff_member_ids, new_booking)
+            if staff_member_ids is None:
+                staff_member_ids = [p.staff_member_id for p in _any_specialist_pool(schedule, services)]
+        elif staff_member_ids is None:  # "any specialist": everyone who can do the services
             staff_member_ids = [p.staff_member_id for p in _eligible(schedule, services, None, online)]
         breaks = defaultdict(list)
         known = [staff_member_id for staff_member_id in staff_member_ids if staff_member_id in schedule.performers]
@@ -157,8 +237,8 @@ def quote_appointment(
             latest_end = starts_at + availability.LONGEST_APPOINTMENT
             for break_ in availability.dated_breaks(session, company_id, known, starts_at, latest_end):
                 breaks[break_.staff_member_id].append(break_)
-    if online and starts_at < datetime.now(UTC):
-        return Quotes([], {str(staff_member_id): "That time has passed." for staff_member_id in staff_member_ids})
+    if online and (problem := _too_soon(starts_at, now, rules)):
+        return Quotes([], {str(staff_member_id): problem for staff_member_id in staff_member_ids})
     quotes, problems = [], {}
     for staff_member_id in staff_member_ids:
         performer = schedule.performers.get(staff_member_id)
@@ -167,14 +247,42 @@ def quote_appointment(
             continue
         problem = performer_problem(performer, services, online=online)
         quote = _quote(performer, services, starts_at, tz) if problem is None else None
-        if quote is not None and enforce_working_hours:
+        if quote is not None and online:
+            problem = _timing_problem(quote.starts_at, tz, _timing(state, performer, services))
+        if quote is not None and problem is None and enforce_working_hours:
             working_hours = schedule.working_hours.get(staff_member_id, NO_HOURS)
-            problem = _working_hours_problem(quote, working_hours, breaks[staff_member_id], tz, step, online)
+            problem = _working_hours_problem(quote, working_hours, breaks[staff_member_id], tz)
         if problem is None:
-            quotes.append(quote)
+            prepaid = prepayment_required(
+                rules, [service.prepayment for service in services], performer.prepayment, any_specialist
+            )
+            quotes.append(replace(quote, prepayment_required=prepaid))
         else:
             problems[str(staff_member_id)] = problem
     return Quotes(quotes, problems)
+
+
+def _too_soon(starts_at: datetime, now: datetime, rules: OnlineBookingRules) -> str | None:
+    if starts_at < now:
+        return "That time has passed."
+    if starts_at < rules.earliest_start(now):
+        return f"Online bookings must start at least {rules.buffer_minutes} minutes from now."
+    return None
+
+
+def _timing_problem(starts_at: datetime, tz: ZoneInfo, timing: SlotTiming) -> str | None:
+    """Online bookings start on the search grid, inside the search window."""
+    local = starts_at.astimezone(tz)
+    minute = local.hour * 60 + local.minute
+    if local.second or local.microsecond or minute % timing.search_interval:
+        return f"Online bookings start on the {timing.search_interval}-minute grid."
+    if not timing.allows_start(minute):
+        return f"Online bookings start between {_clock(timing.search_from)} and {_clock(timing.search_until)}."
+    return None
+
+
+def _clock(minute_of_day: int) -> str:
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
 
 
 def _quote(performer: Performer, services: list[BookableService], starts_at: datetime, tz: ZoneInfo) -> Quote:
@@ -185,12 +293,8 @@ def _quote(performer: Performer, services: list[BookableService], starts_at: dat
     return Quote(performer.staff_member_id, starts_at.astimezone(tz), ends_at, quoted)
 
 
-def _working_hours_problem(
-    quote: Quote, working_hours: WorkingHours, breaks: list, tz: ZoneInfo, step_minutes: int, online: bool
-) -> str | None:
-    """Online bookings start on the grid; any enforced booking fits the hours and misses the dated breaks."""
-    if online and not slots.on_grid(quote.starts_at, tz, step_minutes):
-        return f"Online bookings start on the {step_minutes}-minute grid."
+def _working_hours_problem(quote: Quote, working_hours: WorkingHours, breaks: list, tz: ZoneInfo) -> str | None:
+    """An enforced booking fits the working hours and misses the dated breaks."""
     # Compared in UTC: Python compares two datetimes of one zone by wall clock, ignoring DST's fold.
     start, end = quote.starts_at.astimezone(UTC), quote.ends_at.astimezone(UTC)
     if not slots.fits_working_hours(working_hours, start, end, tz):

@@ -73,3 +73,17 @@ class IntervalSchema(Schema):
 
 class CompanyIdSchema(Schema):
     company_id = company_id
+
+
+class MinuteOfDay(fields.Field):
+    """A minute of the local day (0..1439), written as "HH:MM"."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else f"{value // 60:02d}:{value % 60:02d}"
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            moment = parse_local_time(value)
+        except ValueError:
+            raise ValidationError("Not a time of day as HH:MM (00:00 to 23:59).") from None
+        return moment.hour * 60 + moment.minute

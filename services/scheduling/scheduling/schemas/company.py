@@ -31,6 +31,8 @@ class CompanySchema(Schema):
     currency = fields.String()
     country = fields.String()
     slot_step_minutes = fields.Integer()
+    last_name_field_enabled = fields.Boolean()
+    middle_name_field_enabled = fields.Boolean()
 
 
 class CompanyChangesSchema(Schema):
@@ -39,6 +41,8 @@ class CompanyChangesSchema(Schema):
     currency = fields.String(validate=_currency_code)
     country = fields.String(validate=_known_country)
     slot_step_minutes = fields.Integer(strict=True, validate=_slot_step)
+    last_name_field_enabled = fields.Boolean()
+    middle_name_field_enabled = fields.Boolean()
 
 
 class NewCompanySchema(CompanyChangesSchema):

@@ -2,7 +2,8 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from scheduling.schemas.common import company_id, record_id
+from scheduling.schemas.common import MinuteOfDay, company_id, record_id
+from scheduling.schemas.online_booking import OwnTimingSchema
 
 MAX_PRICE = 10**12  # minor units
 
@@ -48,10 +49,15 @@ class ServiceSchema(Schema):
     price_max = fields.Integer()
     active = fields.Boolean()
     bookable_online = fields.Boolean()
+    prepayment = fields.String()
+    search_interval_minutes = fields.Integer(allow_none=True)
+    display_interval_minutes = fields.Integer(allow_none=True)
+    search_from_minute = MinuteOfDay(data_key="search_from", allow_none=True)
+    search_until_minute = MinuteOfDay(data_key="search_until", allow_none=True)
     staff = fields.List(fields.Nested(StaffAssignmentSchema))
 
 
-class ServiceChangesSchema(Schema):
+class ServiceChangesSchema(OwnTimingSchema):
     """A partial change; the handler checks the prices against the stored ones."""
 
     category_id = record_id(allow_none=True)
@@ -76,6 +82,7 @@ class NewServiceSchema(ServiceChangesSchema):
     price_max = _price(load_default=None)
     active = fields.Boolean(load_default=True)
     bookable_online = fields.Boolean(load_default=True)
+    prepayment = fields.String(load_default="none", validate=validate.OneOf(("none", "required")))
     staff = fields.List(
         fields.Nested(StaffAssignmentSchema),
         load_default=list,

@@ -63,6 +63,7 @@ class QuoteQuerySchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
     enforce_working_hours = fields.Boolean(load_default=True)
     online = fields.Boolean(load_default=True)
+    new_booking = fields.Boolean(load_default=True, metadata={"description": "false: moving a booking"})
 
 
 class QuotedServiceSchema(Schema):
@@ -77,6 +78,7 @@ class QuoteSchema(Schema):
     starts_at = fields.AwareDateTime()
     ends_at = fields.AwareDateTime()
     services = fields.List(fields.Nested(QuotedServiceSchema))
+    prepayment_required = fields.Boolean()
 
 
 class QuotesSchema(Schema):

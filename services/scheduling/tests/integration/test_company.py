@@ -14,6 +14,8 @@ def test_create_company_with_its_owner(api):
         "currency": "EUR",
         "country": "DE",
         "slot_step_minutes": 30,
+        "last_name_field_enabled": False,
+        "middle_name_field_enabled": False,
     }
     assert user["company_id"] == company["id"] and user["role"] == "owner" and user["staff_member_id"] is None
     assert user["email"] == user["email"].lower() and "password" not in user

@@ -43,6 +43,7 @@ def test_a_quote_per_staff_member_in_the_given_order(api, salon, team):
                 {"service_id": wash["id"], "title": "Wash", "duration_minutes": 15, "price": 3000},
                 {"service_id": cut["id"], "title": "Cut", "duration_minutes": 30, "price": 2500},
             ],
+            "prepayment_required": False,
         },
         {
             "staff_member_id": anna["id"],
@@ -52,6 +53,7 @@ def test_a_quote_per_staff_member_in_the_given_order(api, salon, team):
                 {"service_id": wash["id"], "title": "Wash", "duration_minutes": 20, "price": 3000},
                 {"service_id": cut["id"], "title": "Cut", "duration_minutes": 30, "price": 2500},
             ],
+            "prepayment_required": False,
         },
     ]
     assert answer["problems"] == {

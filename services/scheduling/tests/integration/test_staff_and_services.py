@@ -18,6 +18,12 @@ def test_staff_members(api, salon):
         "position": "Stylist",
         "active": True,
         "bookable_online": True,
+        "in_any_specialist_pool": True,
+        "search_interval_minutes": None,
+        "display_interval_minutes": None,
+        "search_from": None,
+        "search_until": None,
+        "prepayment": "none",
         "service_ids": [],
     }
     ben = salon.staff_member("Ben", bookable_online=False)
@@ -61,6 +67,11 @@ def test_services_with_staff_specific_durations(api, salon):
         "price_max": 15000,
         "active": True,
         "bookable_online": True,
+        "search_interval_minutes": None,
+        "display_interval_minutes": None,
+        "search_from": None,
+        "search_until": None,
+        "prepayment": "none",
         "staff": sorted(
             [
                 {"staff_member_id": anna["id"], "duration_minutes": None},
