@@ -6,31 +6,74 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from clients.domain.phones import InvalidPhone, normalise_phone
-from clients.models import Client
+from clients.models import Client, ClientDevice
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import InvalidInput, NotFound
 
 
 def find_or_create_client(
-    uow: UnitOfWork, company_id: int, phone: str, name: str, email: str | None = None, default_region: str | None = None
+    uow: UnitOfWork,
+    company_id: int,
+    phone: str,
+    name: str,
+    email: str | None = None,
+    default_region: str | None = None,
+    last_name: str | None = None,
+    middle_name: str | None = None,
 ) -> Client:
     """The company's client with this phone; created if new. An existing card keeps its name;
-    an email is filled in only where the card has none."""
+    an email, last or middle name is filled in only where the card has none."""
     phone = _normalised(phone, default_region)
+    extra = {"email": email, "last_name": last_name, "middle_name": middle_name}
     with uow:
         client = _by_phone(uow, company_id, phone)
+        now = datetime.now(UTC)
         if client is None:
-            now = datetime.now(UTC)
-            client = Client(company_id=company_id, phone=phone, name=name, email=email, created_at=now, updated_at=now)
+            client = Client(company_id=company_id, phone=phone, name=name, **extra, created_at=now, updated_at=now)
             uow.session.add(client)
-        elif email and not client.email:
-            client.email, client.updated_at = email, datetime.now(UTC)
+        for field, value in extra.items():
+            if value and not getattr(client, field):
+                setattr(client, field, value)
+                client.updated_at = now
         try:
             uow.commit()
         except IntegrityError:  # the same new phone, created by a concurrent request
             uow.session.rollback()
             client = _by_phone(uow, company_id, phone)
     return client
+
+
+def normalised_phone(phone: str, default_region: str | None) -> str:
+    """The phone in E.164, or InvalidInput on phone."""
+    return _normalised(phone, default_region)
+
+
+def remember_device(uow: UnitOfWork, company_id: int, client_id: int, device_token: str) -> list[str]:
+    """Remember the device for the client's push confirmations; the client's devices."""
+    with uow:
+        _get(uow, company_id, client_id)
+        device = uow.session.scalar(
+            select(ClientDevice).where(ClientDevice.company_id == company_id, ClientDevice.device_token == device_token)
+        )
+        if device is None:
+            device = ClientDevice(company_id=company_id, device_token=device_token, created_at=datetime.now(UTC))
+            uow.session.add(device)
+        device.client_id = client_id  # a shared device follows whoever booked on it last
+        uow.commit()
+        return _devices(uow, company_id, client_id)
+
+
+def client_devices(uow: UnitOfWork, company_id: int, client_id: int) -> list[str]:
+    with uow:
+        _get(uow, company_id, client_id)
+        return _devices(uow, company_id, client_id)
+
+
+def _devices(uow: UnitOfWork, company_id: int, client_id: int) -> list[str]:
+    query = select(ClientDevice.device_token).where(
+        ClientDevice.company_id == company_id, ClientDevice.client_id == client_id
+    )
+    return list(uow.session.scalars(query.order_by(ClientDevice.id)))
 
 
 def get_client(uow: UnitOfWork, company_id: int, client_id: int) -> Client:

@@ -22,6 +22,8 @@ class ClientSchema(Schema):
     phone = fields.String()
     name = fields.String()
     email = fields.String(allow_none=True)
+    last_name = fields.String(allow_none=True)
+    middle_name = fields.String(allow_none=True)
     created_at = fields.AwareDateTime()
 
 
@@ -30,7 +32,20 @@ class FindOrCreateClientSchema(Schema):
     phone = fields.String(required=True, validate=validate.Length(min=1, max=40))
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = email
+    last_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    middle_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     default_region = fields.String(load_default=None, allow_none=True, validate=known_region)
+
+
+class PhoneSchema(Schema):
+    phone = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    default_region = fields.String(load_default=None, allow_none=True, validate=known_region)
+
+
+class DeviceSchema(Schema):
+    company_id = company_id
+    client_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    device_token = fields.String(required=True, validate=validate.Length(min=8, max=200))
 
 
 class ClientIdsSchema(Schema):
@@ -51,3 +66,5 @@ class SearchClientsSchema(Schema):
 class UpdateClientSchema(Schema):
     name = client_name
     email = email
+    last_name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    middle_name = fields.String(allow_none=True, validate=validate.Length(max=200))

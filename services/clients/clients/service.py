@@ -6,7 +6,9 @@ from clients import handlers
 from clients.schemas import (
     ClientIdsSchema,
     ClientSchema,
+    DeviceSchema,
     FindOrCreateClientSchema,
+    PhoneSchema,
     SearchClientsSchema,
     UpdateClientSchema,
 )
@@ -48,3 +50,19 @@ class ClientsService(HealthChecks):
         ids = load(ClientIdsSchema(), {"company_id": company_id, "client_ids": [client_id]})
         client = handlers.update_client(self.uow, ids["company_id"], client_id, load(UpdateClientSchema(), changes))
         return CLIENT.dump(client)
+
+    @rpc
+    def normalise_phone(self, phone, default_region=None):
+        """The phone in E.164 (e.g. to key a confirmation code), or InvalidInput on phone."""
+        query = load(PhoneSchema(), {"phone": phone, "default_region": default_region})
+        return handlers.normalised_phone(**query)
+
+    @rpc
+    def remember_device(self, company_id, client_id, device_token):
+        command = load(DeviceSchema(), {"company_id": company_id, "client_id": client_id, "device_token": device_token})
+        return handlers.remember_device(self.uow, **command)
+
+    @rpc
+    def client_devices(self, company_id, client_id):
+        ids = load(ClientIdsSchema(), {"company_id": company_id, "client_ids": [client_id]})
+        return handlers.client_devices(self.uow, ids["company_id"], client_id)

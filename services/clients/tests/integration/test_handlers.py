@@ -72,3 +72,29 @@ def test_migrations_match_the_models(database_url):
     from salon_infra.testing import schema_drift
 
     assert schema_drift(database_url, Client.metadata) == []
+
+
+def test_last_and_middle_names_are_kept_like_the_email(uow, company_id):
+    created = handlers.find_or_create_client(uow, company_id, "+4915123456781", "Olga", last_name="Ivanova")
+    again = handlers.find_or_create_client(
+        uow, company_id, "+4915123456781", "Olga", last_name="Petrova", middle_name="Sergeevna"
+    )
+    assert (again.id, again.last_name, again.middle_name) == (created.id, "Ivanova", "Sergeevna")
+
+
+def test_a_device_is_remembered_once_and_follows_its_last_client(uow, company_id):
+    anna = handlers.find_or_create_client(uow, company_id, "+4915123456782", "Anna")
+    ben = handlers.find_or_create_client(uow, company_id, "+4915123456783", "Ben")
+    assert handlers.remember_device(uow, company_id, anna.id, "device-token-1") == ["device-token-1"]
+    assert handlers.remember_device(uow, company_id, anna.id, "device-token-1") == ["device-token-1"]
+    assert handlers.remember_device(uow, company_id, ben.id, "device-token-1") == ["device-token-1"]
+    assert handlers.client_devices(uow, company_id, anna.id) == []
+    with pytest.raises(NotFound):
+        handlers.remember_device(uow, company_id + 1, anna.id, "device-token-2")
+
+
+def test_a_phone_is_normalised_or_refused_by_field():
+    assert handlers.normalised_phone("0151 23456789", "DE") == "+4915123456789"
+    with pytest.raises(InvalidInput) as refused:
+        handlers.normalised_phone("12", "DE")
+    assert "phone" in refused.value.errors
