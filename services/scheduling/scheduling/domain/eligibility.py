@@ -17,6 +17,7 @@ class BookableService:
     bookable_online: bool
     prepayment: str = NO_PREPAYMENT
     timing: TimingOverride = NO_OVERRIDE
+    category_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class QuotedService:
     title: str
     duration_minutes: int
     price: int
+    category_id: int | None = None
 
 
 def service_problem(service: BookableService, *, online: bool) -> str | None:
@@ -72,7 +74,9 @@ def quoted_services(performer: Performer, services: Sequence[BookableService]) -
     for service in services:
         own = performer.durations[service.service_id]
         duration = own if own is not None else service.duration_minutes
-        quoted.append(QuotedService(service.service_id, service.title, duration, service.price_min))
+        quoted.append(
+            QuotedService(service.service_id, service.title, duration, service.price_min, service.category_id)
+        )
     return quoted
 
 

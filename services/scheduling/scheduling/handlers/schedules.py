@@ -65,6 +65,7 @@ _SERVICES = select(
     Service.bookable_online,
     Service.prepayment,
     *_timing_columns(Service),
+    Service.category_id,
 ).where(Service.company_id == _COMPANY)
 _STAFF = (
     select(
@@ -168,7 +169,7 @@ class _Lru:
 def load_schedule(session: Session, company_id: int, version: int) -> Schedule:
     parameters = {"company_id": company_id}
     services = {
-        row[0]: BookableService(*row[:7], timing=TimingOverride(*row[7:]))
+        row[0]: BookableService(*row[:7], timing=TimingOverride(*row[7:11]), category_id=row[11])
         for row in session.execute(_SERVICES, parameters)
     }
     staff: dict[int, dict] = {}

@@ -71,6 +71,7 @@ class QuotedServiceSchema(Schema):
     title = fields.String()
     duration_minutes = fields.Integer()
     price = fields.Integer()
+    category_id = fields.Integer(allow_none=True)
 
 
 class QuoteSchema(Schema):

@@ -40,8 +40,8 @@ def test_a_quote_per_staff_member_in_the_given_order(api, salon, team):
             "starts_at": at(TUESDAY, "10:00").isoformat(),
             "ends_at": at(TUESDAY, "10:45").isoformat(),
             "services": [
-                {"service_id": wash["id"], "title": "Wash", "duration_minutes": 15, "price": 3000},
-                {"service_id": cut["id"], "title": "Cut", "duration_minutes": 30, "price": 2500},
+                {"service_id": wash["id"], "title": "Wash", "duration_minutes": 15, "price": 3000, "category_id": None},
+                {"service_id": cut["id"], "title": "Cut", "duration_minutes": 30, "price": 2500, "category_id": None},
             ],
             "prepayment_required": False,
         },
@@ -50,8 +50,8 @@ def test_a_quote_per_staff_member_in_the_given_order(api, salon, team):
             "starts_at": at(TUESDAY, "10:00").isoformat(),
             "ends_at": at(TUESDAY, "10:50").isoformat(),
             "services": [
-                {"service_id": wash["id"], "title": "Wash", "duration_minutes": 20, "price": 3000},
-                {"service_id": cut["id"], "title": "Cut", "duration_minutes": 30, "price": 2500},
+                {"service_id": wash["id"], "title": "Wash", "duration_minutes": 20, "price": 3000, "category_id": None},
+                {"service_id": cut["id"], "title": "Cut", "duration_minutes": 30, "price": 2500, "category_id": None},
             ],
             "prepayment_required": False,
         },
