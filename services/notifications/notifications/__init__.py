@@ -1,1 +1,2 @@
-"""The notifications service. Messages to clients and staff: SMS through a provider, email over SMTP (later issues)."""
+"""The notifications service: SMS through a provider and email over SMTP, to clients about their
+appointments and for other services (phone codes, exports), every message recorded."""
