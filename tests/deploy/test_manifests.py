@@ -1,11 +1,13 @@
 """The Kubernetes manifests and the Dockerfiles, checked as data: no cluster or Docker engine needed.
 
-Kustomizations are resolved here: their `resources` and `components`, file or folder, recursively.
-Patches are not applied, but their documents are checked too. Where kubectl is installed, its
-built-in kustomize also builds every overlay, and the result is compared with this resolution.
+Kustomizations are resolved here: their `resources` and `components`, file or folder, recursively,
+and the names their generators make. Patches are not applied, but their documents are checked too.
+Where kubectl is installed, its built-in kustomize also builds every overlay, and the result is
+compared with this resolution.
 """
 
 import ast
+import ipaddress
 import json
 import re
 import shutil
@@ -21,6 +23,8 @@ REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
 BASE = K8S / "base"
 DEV = K8S / "overlays" / "dev"
+PRODUCTION = K8S / "overlays" / "production"
+IN_CLUSTER = K8S / "components" / "in-cluster-backing-services"
 README = REPO / "deploy" / "README.md"
 
 SERVICES = ("scheduling", "bookings", "clients", "payments", "notifications", "imports")
@@ -43,7 +47,21 @@ API_VERSIONS = {
 }
 WORKLOADS = ("Deployment", "StatefulSet", "Job")
 LONG_RUNNING = ("Deployment", "StatefulSet")
-EGRESS_LABELS = {"DATABASE_URL": "salon/egress-postgres", "AMQP_URI": "salon/egress-rabbitmq"}
+# Each egress label: the variable naming where a pod connects, and the port the label opens there.
+EGRESS = {
+    "salon/egress-postgres": ("DATABASE_URL", 5432),
+    "salon/egress-rabbitmq": ("AMQP_URI", 5672),
+    "salon/egress-redis": ("REDIS_URL", 6379),
+    "salon/egress-smtp": ("SMTP_HOST", 587),
+    "salon/egress-sms-provider": ("SMS_HTTP_URL", 443),
+}
+EGRESS_LABELS = {variable: label for label, (variable, _) in EGRESS.items()}
+# Documentation addresses (TEST-NET-1): base's CIDRs match nothing until an overlay sets real ones.
+PLACEHOLDER_NETWORK = ipaddress.ip_network("192.0.2.0/24")
+# Variables that hold credentials, or URLs that carry them: only ever from a Secret.
+CREDENTIALS = re.compile(
+    r"(PASSWORD|PASS|TOKEN|SECRET|USERNAME|USER)$|^(AMQP_URI|DATABASE_URL|REDIS_URL|SMS_HTTP_URL)$"
+)
 
 
 @dataclass(frozen=True)
@@ -143,15 +161,56 @@ def env_names(container: dict) -> set[str]:
     return {variable["name"] for variable in container.get("env", [])}
 
 
-def secret_refs(manifest: Manifest) -> set[tuple[str, str]]:
+def key_refs(manifest: Manifest, source: str, *, required_only: bool = False) -> set[tuple[str, str]]:
+    """(name, key) of the Secrets (source secretKeyRef) or ConfigMaps (configMapKeyRef) its env reads."""
     if manifest.kind not in WORKLOADS:
         return set()
     return {
         (ref["name"], ref["key"])
         for container in manifest.containers
         for variable in container.get("env", [])
-        if (ref := variable.get("valueFrom", {}).get("secretKeyRef"))
+        if (ref := variable.get("valueFrom", {}).get(source)) and not (required_only and ref.get("optional"))
     }
+
+
+def secret_refs(manifest: Manifest, *, required_only: bool = False) -> set[tuple[str, str]]:
+    return key_refs(manifest, "secretKeyRef", required_only=required_only)
+
+
+def config_map_refs(manifest: Manifest) -> set[tuple[str, str]]:
+    return key_refs(manifest, "configMapKeyRef")
+
+
+GENERATORS = {"secretGenerator": "Secret", "configMapGenerator": "ConfigMap"}
+
+
+def generated(folder: Path) -> dict[tuple[str, str], set[str]]:
+    """(kind, name) -> keys, of every Secret and ConfigMap the kustomizations it reaches generate."""
+    found = {}
+    for current in kustomization_folders(folder):
+        for generator_list, kind in GENERATORS.items():
+            for generator in kustomization(current).get(generator_list, []):
+                keys = {literal.split("=", 1)[0] for literal in generator.get("literals", [])}
+                found.setdefault((kind, generator["name"]), set()).update(keys)
+    return found
+
+
+def container_env(container: dict) -> dict[str, dict]:
+    return {variable["name"]: variable for variable in container.get("env", [])}
+
+
+def egress_policies(items: list[Manifest]) -> dict[str, Manifest]:
+    """label -> the NetworkPolicy that grants egress to pods carrying it."""
+    found = {}
+    for manifest in items:
+        if manifest.kind == "NetworkPolicy" and manifest.doc["spec"].get("policyTypes") == ["Egress"]:
+            match_labels = manifest.doc["spec"]["podSelector"].get("matchLabels", {})
+            found.update({label: manifest for label in match_labels if label.startswith("salon/egress-")})
+    return found
+
+
+def rule_ports(policy: dict) -> list[list[dict]]:
+    return [rule["ports"] for rule in policy["spec"]["egress"]]
 
 
 # --- kustomizations -------------------------------------------------------------------------
@@ -288,7 +347,7 @@ def test_namespace_denies_by_default_and_allows_dns():
     assert {(port["protocol"], port["port"]) for port in rule["ports"]} == {("UDP", 53), ("TCP", 53)}
 
 
-@pytest.mark.parametrize(("label", "port"), [("salon/egress-postgres", 5432), ("salon/egress-rabbitmq", 5672)])
+@pytest.mark.parametrize(("label", "port"), [(label, port) for label, (_, port) in EGRESS.items()])
 def test_egress_to_backing_services_is_granted_by_pod_label(label, port):
     [policy] = [
         m
@@ -296,8 +355,55 @@ def test_egress_to_backing_services_is_granted_by_pod_label(label, port):
         if m.kind == "NetworkPolicy" and m.doc["spec"]["podSelector"].get("matchLabels") == {label: "true"}
     ]
     spec = policy.doc["spec"]
+    assert policy.name == f"allow-{label.removeprefix('salon/egress-')}-egress"
     assert spec["policyTypes"] == ["Egress"]
     assert [rule["ports"] for rule in spec["egress"]] == [[{"protocol": "TCP", "port": port}]]
+
+
+def test_every_egress_label_is_known_here():
+    assert egress_policies(BASE_MANIFESTS).keys() == EGRESS.keys()
+
+
+def test_base_reaches_outside_only_placeholder_addresses():
+    peers = [
+        peer for policy in egress_policies(BASE_MANIFESTS).values() for peer in policy.doc["spec"]["egress"][0]["to"]
+    ]
+    assert all(list(peer) == ["ipBlock"] for peer in peers)
+    assert all(ipaddress.ip_network(peer["ipBlock"]["cidr"]).subnet_of(PLACEHOLDER_NETWORK) for peer in peers)
+
+
+def test_production_sets_real_addresses_for_every_egress_on_the_same_ports():
+    base = {policy.name: policy for policy in egress_policies(BASE_MANIFESTS).values()}
+    patches = {patch.name: patch for patch in load(PRODUCTION / "managed-backing-services.yaml")}
+    assert patches.keys() == base.keys()
+    for name, patch in patches.items():
+        assert rule_ports(patch.doc) == rule_ports(base[name].doc), name
+        for rule in patch.doc["spec"]["egress"]:
+            for peer in rule["to"]:
+                network = ipaddress.ip_network(peer["ipBlock"]["cidr"])
+                assert not network.overlaps(PLACEHOLDER_NETWORK), f"{name}: {network} is still a placeholder"
+
+
+def test_in_cluster_component_points_egress_at_its_own_pods_which_admit_that_label():
+    base = {policy.name: label for label, policy in egress_policies(BASE_MANIFESTS).items()}
+    component = manifests(IN_CLUSTER)
+    pods = [m for m in component if m.kind in WORKLOADS]
+    own_policies = [m for m in component if m.kind == "NetworkPolicy"]
+    patches = load(IN_CLUSTER / "egress-to-in-cluster-pods.yaml")
+    assert {patch.name for patch in patches} >= {"allow-postgres-egress", "allow-rabbitmq-egress", "allow-redis-egress"}
+    for patch in patches:
+        label = base[patch.name]
+        for rule in patch.doc["spec"]["egress"]:
+            [peer] = rule["to"]
+            [pod] = [m for m in pods if selects(peer["podSelector"], m.pod["metadata"]["labels"])]
+            [container] = pod.pod["spec"]["containers"]
+            listening = {port["containerPort"] for port in container["ports"]}
+            [admits] = [m for m in own_policies if selects(m.doc["spec"]["podSelector"], pod.pod["metadata"]["labels"])]
+            [ingress] = admits.doc["spec"]["ingress"]
+            assert ingress["from"] == [{"podSelector": {"matchLabels": {label: "true"}}}], admits.id
+            for port in rule["ports"]:
+                assert port["port"] in listening, f"{patch.name}: {pod.name} does not listen on {port['port']}"
+                assert port in ingress["ports"], f"{admits.id} does not admit {port}"
 
 
 @pytest.mark.parametrize("workload", SALON_WORKLOADS, ids=ids(SALON_WORKLOADS))
@@ -373,13 +479,36 @@ def test_every_secret_is_documented(secret, key):
 
 
 def test_dev_overlay_generates_every_secret_it_uses():
-    generated = {
-        (generator["name"], literal.split("=", 1)[0])
-        for generator in kustomization(DEV)["secretGenerator"]
-        for literal in generator["literals"]
-    }
-    used = set().union(*(secret_refs(m) for m in manifests(DEV)))
-    assert used <= generated
+    secrets = {name: keys for (kind, name), keys in generated(DEV).items() if kind == "Secret"}
+    for name, _ in set().union(*(secret_refs(m) for m in manifests(DEV))):
+        assert name in secrets, f"overlays/dev does not generate the secret {name}"
+    for name, key in set().union(*(secret_refs(m, required_only=True) for m in manifests(DEV))):
+        assert key in secrets[name], f"overlays/dev does not generate the key {key} of {name}"
+
+
+@pytest.mark.parametrize("workload", WORKLOAD_MANIFESTS, ids=ids(WORKLOAD_MANIFESTS))
+def test_credentials_come_from_secrets(workload):
+    for container in workload.containers:
+        for name, variable in container_env(container).items():
+            if CREDENTIALS.search(name):
+                assert "secretKeyRef" in variable.get("valueFrom", {}), f"{container['name']}: {name}"
+
+
+CONFIG_MAP_REFS = sorted(set().union(*(config_map_refs(m) for m in BASE_MANIFESTS)))
+
+
+@pytest.mark.parametrize(("config_map", "key"), CONFIG_MAP_REFS, ids=[f"{c}.{k}" for c, k in CONFIG_MAP_REFS])
+def test_every_setting_is_documented(config_map, key):
+    rows = [line for line in README.read_text().splitlines() if f"`{key}`" in line and line.startswith("|")]
+    assert rows, f"deploy/README.md does not document {key} of the ConfigMap {config_map}"
+
+
+@pytest.mark.parametrize("overlay", ENTRY_POINTS[1:], ids=lambda folder: str(folder.relative_to(K8S)))
+def test_overlays_generate_every_setting_the_pods_read(overlay):
+    config_maps = {name: keys for (kind, name), keys in generated(overlay).items() if kind == "ConfigMap"}
+    config_maps.update({m.name: set(m.doc.get("data", {})) for m in manifests(overlay) if m.kind == "ConfigMap"})
+    for name, key in set().union(*(config_map_refs(m) for m in manifests(overlay))):
+        assert key in config_maps.get(name, set()), f"{overlay.name} does not set {key} in the ConfigMap {name}"
 
 
 # --- services and migrations ------------------------------------------------------------------
@@ -455,6 +584,44 @@ def test_the_migration_command_is_a_console_script_of_the_image(service):
     project = tomllib.loads((REPO / "services" / service / "pyproject.toml").read_text())["project"]
     assert project["name"] == f"salon-{service}"
     assert f"{service}-migrate" in project["scripts"]
+
+
+def test_gateway_keeps_phone_codes_in_redis():
+    gateway = find(BASE_MANIFESTS, "Deployment", "gateway")
+    env = container_env(gateway.pod["spec"]["containers"][0])
+    assert env["REDIS_URL"]["valueFrom"]["secretKeyRef"] == {"name": "redis", "key": "url"}
+    assert env["REDIS_PREFIX"]["value"] == "salon:"
+
+
+NOTIFICATION_SETTINGS = {
+    "SMS_PROVIDER": "configMapKeyRef",
+    "SMS_SENDER": "configMapKeyRef",
+    "SMS_HTTP_URL": "secretKeyRef",
+    "SMS_HTTP_USERNAME": "secretKeyRef",
+    "SMS_HTTP_PASSWORD": "secretKeyRef",
+    "SMS_HTTP_TOKEN": "secretKeyRef",
+    "SMTP_HOST": "configMapKeyRef",
+    "SMTP_PORT": "configMapKeyRef",
+    "SMTP_FROM": "configMapKeyRef",
+    "SMTP_STARTTLS": "configMapKeyRef",
+    "SMTP_USERNAME": "secretKeyRef",
+    "SMTP_PASSWORD": "secretKeyRef",
+    "PUBLIC_BASE_URL": "configMapKeyRef",
+}
+
+
+def test_notifications_gets_its_channel_settings():
+    config = (REPO / "services" / "notifications" / "config.yml").read_text()
+    read_from_environment = set(re.findall(r"\$\{(\w+):", config))
+    assert NOTIFICATION_SETTINGS.keys() <= read_from_environment, "config.yml no longer reads these"
+    notifications = find(BASE_MANIFESTS, "Deployment", "notifications")
+    env = container_env(notifications.pod["spec"]["containers"][0])
+    for name, source in NOTIFICATION_SETTINGS.items():
+        assert source in env[name].get("valueFrom", {}), f"{name} should come from a {source}"
+    # Basic auth or a token, and a relay may take mail without a login: a Secret may lack those keys.
+    for name in ("SMS_HTTP_USERNAME", "SMS_HTTP_PASSWORD", "SMS_HTTP_TOKEN", "SMTP_USERNAME", "SMTP_PASSWORD"):
+        assert env[name]["valueFrom"]["secretKeyRef"].get("optional") is True, name
+    assert env["SMS_HTTP_URL"]["valueFrom"]["secretKeyRef"].get("optional") is not True
 
 
 def test_bookings_pod_runs_its_outbox_relay():
@@ -550,11 +717,22 @@ if KUBECTL:
         assert built.returncode == 0, built.stderr
         return [doc for doc in yaml.safe_load_all(built.stdout) if doc]
 
+    def unhashed(doc: dict, generated_names: set[tuple[str, str]]) -> tuple[str, str]:
+        """(kind, name), with the content hash a generator appends to the name taken off."""
+        kind, name = doc["kind"], doc["metadata"]["name"]
+        stem = name.rpartition("-")[0]
+        return (kind, stem) if (kind, stem) in generated_names else (kind, name)
+
+    def built_object(built: list[dict], kind: str, name: str) -> dict:
+        [doc] = [doc for doc in built if doc["kind"] == kind and unhashed(doc, {(kind, name)}) == (kind, name)]
+        return doc
+
     @pytest.mark.parametrize("entry", ENTRY_POINTS, ids=lambda folder: str(folder.relative_to(K8S)))
     def test_kustomize_builds_what_this_module_resolves(entry):
         built = kustomize_build(entry)
-        names = {(doc["kind"], doc["metadata"]["name"]) for doc in built if doc["kind"] != "Secret"}
-        assert names == {(m.kind, m.name) for m in manifests(entry)}
+        generated_names = set(generated(entry))
+        names = {unhashed(doc, generated_names) for doc in built}
+        assert names == {(m.kind, m.name) for m in manifests(entry)} | generated_names
         for doc in built:
             if doc["kind"] in WORKLOADS:
                 for container in doc["spec"]["template"]["spec"]["containers"]:
@@ -562,15 +740,32 @@ if KUBECTL:
 
     def test_dev_build_resolves_every_secret_and_config_map():
         built = kustomize_build(DEV)
-        present = {(doc["kind"], doc["metadata"]["name"]) for doc in built}
+        keys = {(doc["kind"], doc["metadata"]["name"]): set(doc.get("data", {})) for doc in built}
         for doc in built:
             if doc["kind"] not in WORKLOADS:
                 continue
             pod = doc["spec"]["template"]["spec"]
             for container in pod["containers"]:
                 for variable in container.get("env", []):
-                    if ref := variable.get("valueFrom", {}).get("secretKeyRef"):
-                        assert ("Secret", ref["name"]) in present, ref
+                    for source, kind in (("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")):
+                        if ref := variable.get("valueFrom", {}).get(source):
+                            assert (kind, ref["name"]) in keys, ref
+                            assert ref.get("optional") or ref["key"] in keys[kind, ref["name"]], ref
             for volume in pod.get("volumes", []):
                 if "configMap" in volume:
-                    assert ("ConfigMap", volume["configMap"]["name"]) in present
+                    assert ("ConfigMap", volume["configMap"]["name"]) in keys
+
+    @pytest.mark.parametrize("overlay", ENTRY_POINTS[1:], ids=lambda folder: str(folder.relative_to(K8S)))
+    def test_notifications_may_reach_the_smtp_port_it_is_given(overlay):
+        built = kustomize_build(overlay)
+        settings = built_object(built, "ConfigMap", "notifications-settings")["data"]
+        policy = built_object(built, "NetworkPolicy", "allow-smtp-egress")
+        assert rule_ports(policy) == [[{"protocol": "TCP", "port": int(settings["SMTP_PORT"])}]]
+
+    def test_production_links_clients_to_the_ingress_host():
+        built = kustomize_build(PRODUCTION)
+        settings = built_object(built, "ConfigMap", "notifications-settings")["data"]
+        ingress = built_object(built, "Ingress", "gateway")["spec"]
+        hosts = {host for tls in ingress["tls"] for host in tls["hosts"]}
+        assert settings["PUBLIC_BASE_URL"] in {f"https://{host}" for host in hosts}
+        assert settings["SMS_PROVIDER"] == "http"
