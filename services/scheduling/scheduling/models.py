@@ -4,6 +4,7 @@ local to the company's time zone, instants are UTC."""
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -22,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from salon_infra import outbox
 from salon_infra.types import IdType, UtcDateTime
+from scheduling.domain.rights import rights_of
 
 
 class Base(DeclarativeBase):
@@ -85,6 +87,24 @@ class OnlineBookingSettings(Base):
     online_payment: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class Role(Base):
+    """What a group of users may do. The built-in roles (owner, administrator, specialist) take their
+    rights from domain.rights and store NULL; a custom role stores its list of right names."""
+
+    __tablename__ = "roles"
+    __table_args__ = (UniqueConstraint("company_id", "name", name="uq_roles_company_name"),)
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True)
+    company_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("companies.id"))
+    name: Mapped[str] = mapped_column(String(60))
+    rights: Mapped[list[str] | None] = mapped_column(JSON)
+    built_in: Mapped[bool] = mapped_column(Boolean)
+
+    @property
+    def granted_rights(self) -> list[str]:
+        return rights_of(self.name, self.built_in, self.rights)
+
+
 class User(Base):
     """A login. The email is stored lowercased."""
 
@@ -96,7 +116,8 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20))
+    role_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("roles.id", name="fk_users_role_id"))
+    role: Mapped[Role] = relationship(lazy="joined", innerjoin=True)
     staff_member_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_members.id"))
     active: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())

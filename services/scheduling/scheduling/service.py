@@ -9,7 +9,7 @@ from nameko.rpc import rpc
 from salon_infra.dependencies import Database, HealthChecks
 from salon_infra.errors import InvalidInput
 from salon_infra.validation import load
-from scheduling.handlers import busy_times, calendar, hours, online_booking, services, slots, staff
+from scheduling.handlers import busy_times, calendar, hours, online_booking, services, slots, staff, users
 from scheduling.handlers import company as company_handlers
 from scheduling.schemas import common, events
 from scheduling.schemas import company as company_schemas
@@ -18,6 +18,7 @@ from scheduling.schemas import online_booking as online_schemas
 from scheduling.schemas import services as service_schemas
 from scheduling.schemas import slots as slot_schemas
 from scheduling.schemas import staff as staff_schemas
+from scheduling.schemas import users as user_schemas
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,18 @@ CREDENTIALS = company_schemas.CredentialsSchema()
 COMPANY = company_schemas.CompanySchema()
 COMPANY_WITH_OWNER = company_schemas.CompanyWithOwnerSchema()
 USER = company_schemas.UserSchema()
+USERS = company_schemas.UserSchema(many=True)
+
+RIGHTS = user_schemas.RightSchema(many=True)
+ACTING_USER = user_schemas.ActingUserSchema()
+ROLE_ID = user_schemas.RoleIdSchema()
+NEW_ROLE = user_schemas.NewRoleSchema()
+ROLE_CHANGES = user_schemas.RoleChangesSchema()
+ROLE = user_schemas.RoleSchema()
+ROLES = user_schemas.RoleSchema(many=True)
+USER_ID = user_schemas.UserIdSchema()
+NEW_USER = user_schemas.NewUserSchema()
+USER_CHANGES = user_schemas.UserChangesSchema()
 
 LIST_STAFF = staff_schemas.ListStaffSchema()
 STAFF_MEMBER_ID = staff_schemas.StaffMemberIdSchema()
@@ -103,6 +116,47 @@ class SchedulingService(HealthChecks):
     def authenticate(self, company_id, email, password):
         credentials = load(CREDENTIALS, {"company_id": company_id, "email": email, "password": password})
         return USER.dump(company_handlers.authenticate(self.uow, **credentials))
+
+    # ---------------------------------------------------------------- roles, rights and users
+    # `acting_user_id`, when given, is the user making the change: nobody grants rights beyond their own.
+
+    @rpc
+    def list_rights(self):
+        return RIGHTS.dump(users.list_rights())
+
+    @rpc
+    def list_roles(self, company_id):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        return ROLES.dump(users.list_roles(self.uow, query["company_id"]))
+
+    @rpc
+    def create_role(self, company_id, role, acting_user_id=None):
+        query = load(ACTING_USER, {"company_id": company_id, "acting_user_id": acting_user_id})
+        new = load(NEW_ROLE, _fields("role", role))
+        return ROLE.dump(users.create_role(self.uow, query["company_id"], new, query["acting_user_id"]))
+
+    @rpc
+    def update_role(self, company_id, role_id, changes, acting_user_id=None):
+        query = load(ROLE_ID, {"company_id": company_id, "role_id": role_id, "acting_user_id": acting_user_id})
+        changes = load(ROLE_CHANGES, _fields("changes", changes))
+        return ROLE.dump(users.update_role(self.uow, **query, changes=changes))
+
+    @rpc
+    def list_users(self, company_id):
+        query = load(COMPANY_ID, {"company_id": company_id})
+        return USERS.dump(users.list_users(self.uow, query["company_id"]))
+
+    @rpc
+    def create_user(self, company_id, user, acting_user_id=None):
+        query = load(ACTING_USER, {"company_id": company_id, "acting_user_id": acting_user_id})
+        new = load(NEW_USER, _fields("user", user))
+        return USER.dump(users.create_user(self.uow, query["company_id"], new, query["acting_user_id"]))
+
+    @rpc
+    def update_user(self, company_id, user_id, changes, acting_user_id=None):
+        query = load(USER_ID, {"company_id": company_id, "user_id": user_id, "acting_user_id": acting_user_id})
+        changes = load(USER_CHANGES, _fields("changes", changes))
+        return USER.dump(users.update_user(self.uow, **query, changes=changes))
 
     # ---------------------------------------------------------------- staff
 

@@ -1,21 +1,18 @@
-"""The company profile, its owner, and logging in."""
+"""The company profile, its owner with the built-in roles, and logging in."""
 
 from datetime import UTC, datetime
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import AuthenticationFailed
+from scheduling.domain.rights import OWNER
 from scheduling.handlers import lookups, online_booking
+from scheduling.handlers.users import create_built_in_roles, hasher
 from scheduling.models import Company, User
 
-OWNER = "owner"
-ROLES = (OWNER, "administrator", "specialist")
-
-_hasher = PasswordHasher()
-_unknown_user_hash = _hasher.hash("no user has this password")
+_unknown_user_hash = hasher.hash("no user has this password")
 _WRONG_CREDENTIALS = "wrong email or password"
 
 
@@ -25,12 +22,13 @@ def create_company(uow: UnitOfWork, company: dict, owner: dict) -> tuple[Company
         new_company = Company(**company, created_at=now)
         uow.session.add(new_company)
         uow.session.flush()
+        roles = create_built_in_roles(uow.session, new_company.id)
         user = User(
             company_id=new_company.id,
             email=owner["email"].lower(),
             name=owner["name"],
-            password_hash=_hasher.hash(owner["password"]),
-            role=OWNER,
+            password_hash=hasher.hash(owner["password"]),
+            role=roles[OWNER],
             staff_member_id=None,
             active=True,
             created_at=now,
@@ -66,14 +64,14 @@ def authenticate(uow: UnitOfWork, company_id: int, email: str, password: str) ->
             raise AuthenticationFailed(_WRONG_CREDENTIALS)
         if not _verify(user.password_hash, password):
             raise AuthenticationFailed(_WRONG_CREDENTIALS)
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
+        if hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hasher.hash(password)
             uow.commit()
     return user
 
 
 def _verify(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False

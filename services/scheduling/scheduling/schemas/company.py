@@ -69,8 +69,11 @@ class UserSchema(Schema):
     company_id = fields.Integer()
     name = fields.String()
     email = fields.String()
-    role = fields.String()
+    role_id = fields.Integer()
+    role = fields.Function(lambda user: user.role.name)
+    rights = fields.Function(lambda user: user.role.granted_rights)
     staff_member_id = fields.Integer(allow_none=True)
+    active = fields.Boolean()
 
 
 class CompanyWithOwnerSchema(Schema):
