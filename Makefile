@@ -6,7 +6,7 @@ PACKAGES := libs/salon-infra services/scheduling services/clients services/booki
 	services/payments services/notifications services/imports gateway
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint unit e2e bench clean
+.PHONY: run test lint unit e2e browser bench clean
 
 # One development environment for the whole suite, pinned by constraints.txt. Editable
 # installs use compat mode (a path entry), so `gateway/` as a folder cannot shadow the package.
@@ -30,9 +30,13 @@ lint: $(STAMP)
 unit: $(STAMP)
 	@for pkg in $(PACKAGES); do echo "== $$pkg"; (cd $$pkg && $(CURDIR)/$(BIN)/pytest -q) || exit 1; done
 
-# The whole system: every service, relay and the gateway on real PostgreSQL and RabbitMQ.
-e2e: $(STAMP)
+# The whole system: every service, relay and the gateway on real PostgreSQL and RabbitMQ,
+# and the pages in Debian's Chromium (tests/browser).
+e2e: $(STAMP) browser
 	$(BIN)/pytest -q tests
+
+browser:
+	sh deploy/local/install-browser.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(ARGS)

@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from cluster import SERVICES, LocalCluster  # noqa: E402
 from support.api import Api  # noqa: E402
+from support.mail import SmtpServer  # noqa: E402
 from support.salon import open_salon  # noqa: E402
 from support.tcp_proxy import TcpProxy  # noqa: E402
 
@@ -43,7 +44,18 @@ def database_urls():
 
 
 @pytest.fixture(scope="session")
-def cluster(amqp_uri, database_urls, broker_proxy, tmp_path_factory):
+def smtp_server():
+    with SmtpServer() as server:
+        yield server
+
+
+@pytest.fixture
+def inbox(smtp_server):
+    return smtp_server.inbox
+
+
+@pytest.fixture(scope="session")
+def cluster(amqp_uri, database_urls, broker_proxy, smtp_server, tmp_path_factory):
     proxied = urlparse(amqp_uri)._replace(netloc=f"guest:guest@127.0.0.1:{broker_proxy.port}").geturl()
     cluster = LocalCluster(
         amqp_uri=amqp_uri,
@@ -52,6 +64,12 @@ def cluster(amqp_uri, database_urls, broker_proxy, tmp_path_factory):
         jwt_secret="e2e-jwt-secret-of-at-least-thirty-two-bytes",
         relay_amqp_uri=proxied,
         rpc_timeout=3.0,
+        extra_env={
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": str(smtp_server.port),
+            "SMTP_FROM": "salon@example.com",
+            "SMS_PROVIDER": "development",
+        },
     )
     cluster.migrate()
     cluster.start()

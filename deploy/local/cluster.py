@@ -70,6 +70,9 @@ class LocalCluster:
     max_workers: int = 10
     rpc_timeout: float = 5.0
     link_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    # Phone codes and their send limits live under this prefix: each cluster has its own.
+    redis_prefix: str = field(default_factory=lambda: f"salon-{secrets.token_hex(4)}:")
     extra_env: dict = field(default_factory=dict)
     processes: dict[str, Process] = field(default_factory=dict, init=False)
 
@@ -148,6 +151,7 @@ class LocalCluster:
             spec.name,
             [sys.executable, "-m", "nameko", "run", "--config", str(config), spec.entrypoint],
             self._env(
+                PUBLIC_BASE_URL=self.gateway_url,
                 DATABASE_URL=self.database_urls[spec.name],
                 HEALTH_ADDRESS=f"127.0.0.1:{port}",
                 MAX_WORKERS=str(self.max_workers),
@@ -173,8 +177,11 @@ class LocalCluster:
         gunicorn_conf = str(ROOT / "gateway" / "gunicorn.conf.py")
         command = [sys.executable, "-m", "gunicorn", "-c", gunicorn_conf, "gateway.app:create_app()"]
         env = self._env(
+            PUBLIC_BASE_URL=self.gateway_url,
             GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}",
             GATEWAY_WORKERS=str(self.gateway_workers),
             GATEWAY_THREADS=str(self.gateway_threads),
+            REDIS_URL=self.redis_url,
+            REDIS_PREFIX=self.redis_prefix,
         )
         return Process("gateway", command, env, f"{self.gateway_url}/readyz", self.log_dir / "gateway.log")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pika
 import pika.exceptions
+import redis
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -25,6 +26,8 @@ from cluster import ROOT, SERVICES, LocalCluster
 from demo import load_demo
 
 from salon_infra import config
+from salon_infra.processes import start_process, stop_process
+from salon_infra.testing import free_port
 
 VAR = ROOT / "var"
 
@@ -40,7 +43,10 @@ def main() -> None:
 
     amqp_uri = config.amqp_uri()
     _require_broker(amqp_uri)
+    redis_url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+    _require_redis(redis_url)
     _require_free_port(args.port)
+    mail = MailCatcher(VAR / "mail")
     cluster = LocalCluster(
         amqp_uri=amqp_uri,
         database_urls={spec.name: _database_url(spec.name) for spec in SERVICES},
@@ -48,11 +54,14 @@ def main() -> None:
         jwt_secret=_kept_secret("jwt-secret"),
         gateway_port=args.port,
         link_secret=_kept_secret("booking-link-secret"),
-        extra_env={"SALON_VAR_DIR": str(VAR)},
+        redis_url=redis_url,
+        redis_prefix="salon:",
+        extra_env={"SALON_VAR_DIR": str(VAR), "SMS_PROVIDER": "development", **mail.smtp_env},
     )
     print("Migrating the databases ...", flush=True)
     cluster.migrate()
     print("Starting the services, the outbox relay and the gateway ...", flush=True)
+    mail.start()
     cluster.start()
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
@@ -65,6 +74,7 @@ def main() -> None:
     finally:
         print("\nStopping ...", flush=True)
         cluster.stop()
+        mail.stop()
 
 
 def _database_url(service: str) -> str:
@@ -95,6 +105,35 @@ def _require_broker(amqp_uri: str) -> None:
         )
 
 
+def _require_redis(redis_url: str) -> None:
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        sys.exit(
+            f"Redis is not reachable at {redis_url} (phone confirmation codes live there).\n"
+            "Start one, then run `make run` again:\n"
+            "  - on this machine (Debian):  redis-server --daemonize yes --port 6379\n"
+            "or point REDIS_URL at a running server, e.g. REDIS_URL=redis://host:6379/0"
+        )
+
+
+class MailCatcher:
+    """A local SMTP server that keeps every email the salon sends as a file in var/mail/ (Maildir)."""
+
+    def __init__(self, directory: Path):
+        self.directory, self.port, self.process = directory, free_port(), None
+        self.smtp_env = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(self.port), "SMTP_FROM": "demo-salon@localhost"}
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}"]
+        command += ["-c", "aiosmtpd.handlers.Mailbox", str(self.directory)]
+        self.process = start_process(command, {"PYTHONWARNINGS": "ignore"}, VAR / "logs" / "mail.log")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+
+
 def _require_free_port(port: int) -> None:
     with socket.socket() as probe:
         if probe.connect_ex(("127.0.0.1", port)) == 0:
@@ -115,12 +154,16 @@ Salon platform is running. Ctrl-C stops it.
   Health           {url}/healthz   {url}/readyz
 
   Demo salon       company {company_id}, "Demo Salon", Europe/Berlin
+  Booking widget   {url}/widget/{company_id}      (open it on a phone, or a narrow window)
   Widget API       {url}/api/v1/companies/{company_id}/services
                    {url}/api/v1/companies/{company_id}/staff
                    {url}/api/v1/companies/{company_id}/slots?service_id=1
   Staff sign-in    curl -X POST {url}/api/v1/auth/login -H 'Content-Type: application/json' \\
                      -d '{credentials}'
   Calendar         GET {url}/api/v1/calendar?date=YYYY-MM-DD  (Authorization: Bearer <token>)
+  Online booking   GET/PUT {url}/api/v1/online-booking-settings  (e.g. {{"sms_confirmation": true}})
+  Sent SMS         GET {url}/api/v1/notifications/messages?channel=sms  (development SMS provider)
+  Sent email       {VAR / "mail"}/new/   (a local SMTP server keeps every message)
 
   Databases        {VAR}/*.sqlite3   (make run ARGS=--fresh starts over)
   Logs             {VAR / "logs"}/

@@ -4,6 +4,7 @@ import logging
 from decimal import Decimal
 
 import orjson
+import redis
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow import resolver as default_schema_name
 from flask import Flask
@@ -12,14 +13,39 @@ from flask_smorest import Api
 from marshmallow import Schema
 from werkzeug.routing import IntegerConverter
 
-from gateway.api import accounts, calendar, catalog, clients, health, links, team, widget
+from gateway import pages
+from gateway.api import (
+    accounts,
+    calendar,
+    catalog,
+    clients,
+    health,
+    links,
+    notifications,
+    online_booking,
+    team,
+    users,
+    widget,
+)
 from gateway.errors import register_error_handlers
+from gateway.phone_codes import PhoneCodes
 from gateway.remote import Remote
 from gateway.rpc import RpcClient
 from gateway.schemas import MAX_ID
 from gateway.settings import Settings
 
-API_BLUEPRINTS = (accounts.blp, widget.blp, links.blp, team.blp, catalog.blp, calendar.blp, clients.blp)
+API_BLUEPRINTS = (
+    accounts.blp,
+    widget.blp,
+    online_booking.blp,
+    links.blp,
+    team.blp,
+    catalog.blp,
+    calendar.blp,
+    clients.blp,
+    notifications.blp,
+    users.blp,
+)
 
 
 def schema_name(schema) -> str | None:
@@ -48,12 +74,18 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["salon.remote"] = Remote(
         RpcClient(settings.amqp_uri, settings.rpc_timeout), settings.company_cache_seconds
     )
+    app.extensions["salon.phone_codes"] = PhoneCodes(
+        redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1),
+        settings.jwt_secret,
+        settings.redis_prefix,
+    )
     api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
+    app.register_blueprint(pages.blp)
     register_error_handlers(app)
     return app
 

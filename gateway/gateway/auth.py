@@ -1,4 +1,8 @@
-"""Staff sign in with a JWT; owners and administrators may change the salon's setup."""
+"""Staff sign in with a JWT that carries their company, role and named rights (scheduling's
+domain/rights.py); an endpoint asks for one right with `right_required("manage_settings")`.
+
+Rights are read from the token, so a change to a user's role reaches them at their next sign-in;
+scheduling re-reads the acting user's rights itself for changes to users and roles."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -9,7 +13,6 @@ from flask import current_app, g, request
 
 from gateway.errors import Forbidden, Unauthorized
 
-MANAGER_ROLES = frozenset({"owner", "administrator"})
 ALGORITHM = "HS256"
 
 
@@ -18,6 +21,7 @@ class StaffUser:
     user_id: int
     company_id: int
     role: str
+    rights: frozenset[str] = frozenset()
 
     @property
     def actor(self) -> dict:
@@ -31,6 +35,7 @@ def issue_token(user: dict) -> tuple[str, int]:
         "sub": str(user["id"]),
         "company_id": user["company_id"],
         "role": user["role"],
+        "rights": list(user["rights"]),
         "iat": now,
         "exp": now + settings.token_ttl,
     }
@@ -49,7 +54,13 @@ def _authenticated() -> StaffUser:
         raise Unauthorized("the sign-in has expired; sign in again") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("invalid token") from None
-    return StaffUser(int(claims["sub"]), int(claims["company_id"]), claims.get("role", ""))
+    rights = claims.get("rights")
+    return StaffUser(
+        int(claims["sub"]),
+        int(claims["company_id"]),
+        claims.get("role", ""),
+        frozenset(rights) if isinstance(rights, list) else frozenset(),
+    )
 
 
 def staff_required(view):
@@ -61,16 +72,21 @@ def staff_required(view):
     return checked
 
 
-def manager_required(view):
-    @wraps(view)
-    def checked(*args, **kwargs):
-        user = _authenticated()
-        if user.role not in MANAGER_ROLES:
-            raise Forbidden("only an owner or administrator may change this")
-        g.staff_user = user
-        return view(*args, **kwargs)
+def right_required(right: str):
+    """A signed-in user holding `right`; anyone else is Forbidden, told which right is missing."""
 
-    return checked
+    def decorator(view):
+        @wraps(view)
+        def checked(*args, **kwargs):
+            user = _authenticated()
+            if right not in user.rights:
+                raise Forbidden(f"this needs the right {right}, which your role does not have")
+            g.staff_user = user
+            return view(*args, **kwargs)
+
+        return checked
+
+    return decorator
 
 
 def staff_user() -> StaffUser:

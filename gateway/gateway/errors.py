@@ -50,6 +50,12 @@ class ServiceUnavailable(ApiError):
     pass
 
 
+class TooManyRequests(ApiError):
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class RemoteBug(ApiError):
     """A service failed in a way it should not: a bug to fix, reported as 500."""
 
@@ -61,6 +67,7 @@ HTTP_STATUS = {
     NotFound: 404,
     Conflict: 409,
     InvalidInput: 422,
+    TooManyRequests: 429,
     ServiceUnavailable: 503,
     RemoteBug: 500,
 }
@@ -71,6 +78,7 @@ REMOTE_ERRORS = {
     "Conflict": Conflict,
     "SlotTaken": Conflict,
     "AppointmentClosed": Conflict,
+    "ChangesClosed": Conflict,
     "AuthenticationFailed": Unauthorized,
     "ServiceUnavailable": ServiceUnavailable,
 }
@@ -106,7 +114,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
         code = HTTP_STATUS[type(error)]
-        return jsonify(error_body(code, error.message, error.field_errors)), code
+        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else {}
+        return jsonify(error_body(code, error.message, error.field_errors)), code, headers
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

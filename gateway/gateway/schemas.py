@@ -21,6 +21,8 @@ class CompanySchema(Schema):
     currency = fields.String()
     country = fields.String()
     slot_step_minutes = fields.Integer()
+    last_name_field_enabled = fields.Boolean()
+    middle_name_field_enabled = fields.Boolean()
 
 
 class CompanyFieldsSchema(Schema):
@@ -29,6 +31,8 @@ class CompanyFieldsSchema(Schema):
     currency = fields.String(required=True, metadata={"example": "EUR"})
     country = fields.String(required=True, metadata={"example": "DE"})
     slot_step_minutes = fields.Integer(metadata={"example": 15})
+    last_name_field_enabled = fields.Boolean(metadata={"description": "client cards show a last name field"})
+    middle_name_field_enabled = fields.Boolean(metadata={"description": "client cards show a middle name field"})
 
 
 class OwnerSchema(Schema):
@@ -73,12 +77,23 @@ class SignedUpSchema(Schema):
 # ---------------------------------------------------------------- team and catalogue
 
 
-class StaffMemberSchema(Schema):
+class OwnSlotTimingSchema(Schema):
+    """A staff member's or a service's own online slot timing; null inherits the salon's."""
+
+    search_interval_minutes = fields.Integer(allow_none=True, metadata={"example": 15})
+    display_interval_minutes = fields.Integer(allow_none=True, metadata={"example": 30})
+    search_from = fields.String(allow_none=True, validate=HH_MM, metadata={"example": "10:00"})
+    search_until = fields.String(allow_none=True, validate=HH_MM, metadata={"example": "18:00"})
+    prepayment = fields.String(validate=validate.OneOf(["none", "required"]))
+
+
+class StaffMemberSchema(OwnSlotTimingSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     position = fields.String(load_default="", validate=validate.Length(max=200))
     active = fields.Boolean(load_default=True)
     bookable_online = fields.Boolean(load_default=True)
+    in_any_specialist_pool = fields.Boolean(metadata={"description": '"Skip choosing specialist": in the any pool'})
     service_ids = fields.List(fields.Integer(), dump_only=True)
 
 
@@ -99,7 +114,7 @@ class ServiceStaffSchema(Schema):
     duration_minutes = fields.Integer(load_default=None, allow_none=True)
 
 
-class ServiceSchema(Schema):
+class ServiceSchema(OwnSlotTimingSchema):
     id = fields.Integer(dump_only=True)
     category_id = fields.Integer(load_default=None, allow_none=True)
     title = fields.String(required=True, validate=validate.Length(min=1, max=200))
@@ -200,11 +215,15 @@ class ClientFieldsSchema(Schema):
         required=True, validate=validate.Length(min=3, max=40), metadata={"example": "+4915123456789"}
     )
     email = fields.Email(load_default=None, allow_none=True)
+    last_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    middle_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 class ClientSchema(Schema):
     id = fields.Integer()
     name = fields.String()
+    last_name = fields.String(allow_none=True)
+    middle_name = fields.String(allow_none=True)
     phone = fields.String()
     email = fields.String(allow_none=True)
 
@@ -237,6 +256,12 @@ class AppointmentSchema(Schema):
     state = fields.String()
     cancelled_at = fields.String(allow_none=True)
     cancelled_by = fields.Nested(ActorSchema, allow_none=True)
+    prepayment_required = fields.Boolean()
+    paid_amount = fields.Integer(metadata={"description": "minor units"})
+    payment_status = fields.String(metadata={"description": "not_paid, partly_paid or paid"})
+    refund_status = fields.String(
+        allow_none=True, metadata={"description": "manual_refund_required: an administrator must refund by hand"}
+    )
     version = fields.Integer()
     created_at = fields.String()
 
@@ -249,6 +274,14 @@ class WidgetBookingSchema(Schema):
     starts_at = fields.AwareDateTime(required=True, metadata={"example": "2027-03-28T09:00:00+02:00"})
     client = fields.Nested(ClientFieldsSchema, required=True)
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    phone_token = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=500),
+        metadata={"description": "from /phone-confirmations/verify, when the salon confirms phones by SMS"},
+    )  # fmt: skip
+    device_token = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=8, max=200),
+        metadata={"description": "this device, remembered for push confirmations where the salon allows"},
+    )  # fmt: skip
 
 
 class StaffBookingSchema(Schema):
@@ -283,6 +316,8 @@ class PublicBookingSchema(Schema):
     services = fields.List(fields.Nested(ServiceLineSchema))
     total_price = fields.Integer()
     comment = fields.String()
+    prepayment_required = fields.Boolean()
+    payment_status = fields.String()
     staff_member = fields.Nested(PublicStaffMemberSchema(only=("id", "name", "position")))
     company = fields.Nested(CompanySchema(only=("id", "name", "timezone", "currency")))
 
@@ -332,3 +367,145 @@ class ClientSearchSchema(Schema):
 
 class ClientCardSchema(ClientSchema):
     created_at = fields.String()
+
+
+# ---------------------------------------------------------------- online booking settings
+
+FIELD_MODE = validate.OneOf(["optional", "required", "hidden"])
+
+
+class OnlineBookingSettingsSchema(Schema):
+    """Every setting the salon uses to control online booking (PUT takes any subset)."""
+
+    search_interval_minutes = fields.Integer(metadata={"description": "the step the slot search tries"})
+    display_interval_minutes = fields.Integer(
+        allow_none=True, metadata={"description": "at most one offered start per this many minutes"}
+    )
+    search_from = fields.String(validate=HH_MM, metadata={"example": "09:00"})
+    search_until = fields.String(validate=HH_MM, metadata={"example": "20:00"})
+    buffer_minutes = fields.Integer(metadata={"description": "no online booking starts sooner after now"})
+    change_cutoff_minutes = fields.Integer(
+        metadata={"description": "clients may reschedule or cancel online until this long before; 15-minute steps"}
+    )
+    comment_field = fields.String(validate=FIELD_MODE)
+    comment_label = fields.String(validate=validate.Length(min=1, max=60))
+    email_field = fields.String(validate=FIELD_MODE)
+    last_name_field = fields.String(validate=FIELD_MODE)
+    middle_name_field = fields.String(validate=FIELD_MODE)
+    contact_step_message = fields.String(validate=validate.Length(max=1000))
+    any_specialist = fields.Boolean()
+    online_staff_member_id = fields.Integer(allow_none=True, validate=positive_id)
+    sms_confirmation = fields.Boolean()
+    push_confirmation = fields.Boolean()
+    push_requires_login = fields.Boolean()
+    online_payment = fields.Boolean()
+    last_name_field_enabled = fields.Boolean(dump_only=True)
+    middle_name_field_enabled = fields.Boolean(dump_only=True)
+
+
+class ContactFieldSchema(Schema):
+    mode = fields.String()
+    label = fields.String()
+
+
+class PublicOnlineBookingSchema(Schema):
+    any_specialist = fields.Boolean()
+    staff_member_id = fields.Integer(allow_none=True)
+    fields_ = fields.Dict(
+        keys=fields.String(), values=fields.Nested(ContactFieldSchema), attribute="fields", data_key="fields"
+    )
+    contact_step_message = fields.String()
+    sms_confirmation = fields.Boolean()
+    push_confirmation = fields.Boolean()
+    remember_device = fields.Boolean()
+    change_cutoff_minutes = fields.Integer()
+
+
+class PhoneSchema(Schema):
+    phone = fields.String(required=True, validate=validate.Length(min=3, max=40))
+
+
+class PhoneCodeSentSchema(Schema):
+    phone = fields.String()
+    expires_in = fields.Integer()
+    resend_after = fields.Integer()
+
+
+class PhoneCodeSchema(PhoneSchema):
+    code = fields.String(required=True, validate=validate.Regexp(r"^\d{6}$", error="Enter the 6 digits."))
+
+
+class PhoneConfirmedSchema(Schema):
+    phone_token = fields.String()
+    expires_in = fields.Integer()
+
+
+class PaymentSchema(Schema):
+    amount = fields.Integer(required=True, validate=validate.Range(min=1, max=10**12))
+
+
+class MessageQuerySchema(Schema):
+    channel = fields.String(load_default=None, validate=validate.OneOf(["sms", "email"]))
+    recipient = fields.String(load_default=None, validate=validate.Length(max=254))
+    purpose = fields.String(load_default=None, validate=validate.Length(max=50))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class MessageSchema(Schema):
+    id = fields.Integer()
+    channel = fields.String()
+    recipient = fields.String()
+    subject = fields.String(allow_none=True)
+    body = fields.String()
+    purpose = fields.String()
+    status = fields.String()
+    error = fields.String(allow_none=True)
+    created_at = fields.String()
+    sent_at = fields.String(allow_none=True)
+
+
+# ---------------------------------------------------------------- users, roles and rights
+
+
+class UserAccountSchema(UserSchema):
+    role_id = fields.Integer()
+    rights = fields.List(fields.String(), metadata={"description": "the named rights of the user's role"})
+    active = fields.Boolean()
+
+
+class UserSessionSchema(SessionSchema):
+    user = fields.Nested(UserAccountSchema)
+
+
+class SignedUpOwnerSchema(SignedUpSchema):
+    user = fields.Nested(UserAccountSchema)
+
+
+class RightSchema(Schema):
+    name = fields.String(metadata={"example": "export_data"})
+    description = fields.String()
+
+
+class RoleSchema(Schema):
+    id = fields.Integer(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=60))
+    built_in = fields.Boolean(dump_only=True)
+    rights = fields.List(
+        fields.String(), required=True, validate=validate.Length(max=50), metadata={"example": ["take_payments"]}
+    )
+
+
+class NewUserSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
+    role_id = fields.Integer(required=True, validate=positive_id)
+    staff_member_id = fields.Integer(load_default=None, allow_none=True, validate=positive_id)
+
+
+class UserChangesSchema(Schema):
+    name = fields.String(validate=validate.Length(min=1, max=200))
+    role_id = fields.Integer(validate=positive_id)
+    active = fields.Boolean()
+    password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
+    staff_member_id = fields.Integer(allow_none=True, validate=positive_id)

@@ -3,16 +3,16 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.auth import SECURITY, issue_token, manager_required, staff_required, staff_user
+from gateway.auth import SECURITY, issue_token, right_required, staff_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import (
     CompanyFieldsSchema,
     CompanySchema,
     LoginSchema,
-    SessionSchema,
-    SignedUpSchema,
+    SignedUpOwnerSchema,
     SignupSchema,
-    UserSchema,
+    UserAccountSchema,
+    UserSessionSchema,
 )
 
 blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sign up, sign in, the salon's profile")
@@ -21,7 +21,7 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sign up
 @blp.route("/signup")
 class Signup(MethodView):
     @blp.arguments(SignupSchema)
-    @blp.response(201, SignedUpSchema)
+    @blp.response(201, SignedUpOwnerSchema)
     def post(self, signup):
         """Open a new salon with its owner's login."""
         created = remote().scheduling.create_company(signup["company"], signup["owner"])
@@ -32,7 +32,7 @@ class Signup(MethodView):
 @blp.route("/auth/login")
 class Login(MethodView):
     @blp.arguments(LoginSchema)
-    @blp.response(200, SessionSchema)
+    @blp.response(200, UserSessionSchema)
     def post(self, credentials):
         """Sign in a member of staff; the token goes in `Authorization: Bearer <token>`."""
         user = remote().scheduling.authenticate(
@@ -54,7 +54,7 @@ class Company(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CompanyFieldsSchema(partial=True))
     @blp.response(200, CompanySchema)
-    @manager_required
+    @right_required("manage_settings")
     def patch(self, changes):
         """Change the salon's name, time zone, currency, country or slot step."""
         company_id = staff_user().company_id
@@ -66,8 +66,9 @@ class Company(MethodView):
 @blp.route("/me")
 class Me(MethodView):
     @blp.doc(security=SECURITY)
-    @blp.response(200, UserSchema)
+    @blp.response(200, UserAccountSchema(only=("id", "company_id", "role", "rights")))
     @staff_required
     def get(self):
+        """Who the token says is signed in, with the rights it grants."""
         user = staff_user()
-        return {"id": user.user_id, "company_id": user.company_id, "role": user.role}
+        return {"id": user.user_id, "company_id": user.company_id, "role": user.role, "rights": sorted(user.rights)}

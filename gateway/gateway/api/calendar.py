@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.auth import SECURITY, staff_required, staff_user
+from gateway.auth import SECURITY, right_required, staff_required, staff_user
 from gateway.errors import InvalidInput
 from gateway.localtime import day_bounds
 from gateway.remote import remote
@@ -12,6 +12,7 @@ from gateway.schemas import (
     CalendarDaySchema,
     CalendarQuerySchema,
     CancelSchema,
+    PaymentSchema,
     RescheduleSchema,
     SlotQuerySchema,
     SlotsSchema,
@@ -125,6 +126,19 @@ class Cancel(MethodView):
         )
         [cancelled] = staff_view(user.company_id, [cancelled])
         return cancelled
+
+
+@blp.route("/appointments/<id:appointment_id>/payments")
+class Payments(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(PaymentSchema)
+    @blp.response(200, AppointmentSchema)
+    @right_required("take_payments")
+    def post(self, payment, appointment_id):
+        """Record money taken for the booking (minor units); it cannot exceed what is still due."""
+        company_id = staff_user().company_id
+        [paid] = staff_view(company_id, [remote().bookings.record_payment(company_id, appointment_id, payment)])
+        return paid
 
 
 def _client_id(company_id: int, booking: dict) -> int:

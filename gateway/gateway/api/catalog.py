@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.auth import SECURITY, manager_required, staff_required, staff_user
+from gateway.auth import SECURITY, right_required, staff_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import CategorySchema, ServiceSchema
 
@@ -25,7 +25,7 @@ class Categories(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CategorySchema)
     @blp.response(201, CategorySchema)
-    @manager_required
+    @right_required("manage_settings")
     def post(self, category):
         return remote().scheduling.create_service_category(_company(), category)
 
@@ -35,7 +35,7 @@ class Category(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CategorySchema(partial=True))
     @blp.response(200, CategorySchema)
-    @manager_required
+    @right_required("manage_settings")
     def patch(self, changes, category_id):
         return remote().scheduling.update_service_category(_company(), category_id, changes)
 
@@ -51,7 +51,7 @@ class Services(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ServiceSchema)
     @blp.response(201, ServiceSchema)
-    @manager_required
+    @right_required("manage_settings")
     def post(self, service):
         """Add a service, with the staff members who perform it (and their own durations, if any)."""
         return remote().scheduling.create_service(_company(), service)
@@ -68,6 +68,6 @@ class Service(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ServiceSchema(partial=True))
     @blp.response(200, ServiceSchema)
-    @manager_required
+    @right_required("manage_settings")
     def patch(self, changes, service_id):
         return remote().scheduling.update_service(_company(), service_id, changes)

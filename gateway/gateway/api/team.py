@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.auth import SECURITY, manager_required, staff_required, staff_user
+from gateway.auth import SECURITY, right_required, staff_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import (
     BreakSchema,
@@ -32,7 +32,7 @@ class StaffMembers(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(StaffMemberSchema)
     @blp.response(201, StaffMemberSchema)
-    @manager_required
+    @right_required("manage_settings")
     def post(self, staff_member):
         return remote().scheduling.create_staff_member(_company(), staff_member)
 
@@ -48,7 +48,7 @@ class StaffMember(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(StaffMemberSchema(partial=True))
     @blp.response(200, StaffMemberSchema)
-    @manager_required
+    @right_required("manage_settings")
     def patch(self, changes, staff_member_id):
         return remote().scheduling.update_staff_member(_company(), staff_member_id, changes)
 
@@ -64,7 +64,7 @@ class WorkingHours(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(WeeklyHoursSchema)
     @blp.response(200, WorkingHoursSchema)
-    @manager_required
+    @right_required("manage_settings")
     def put(self, hours, staff_member_id):
         """Replace the weekly pattern; weekdays left out are days off."""
         return remote().scheduling.set_weekly_hours(_company(), staff_member_id, hours["weekly"])
@@ -75,14 +75,14 @@ class DateOverride(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(DayPlanSchema)
     @blp.response(200, DateOverrideSchema)
-    @manager_required
+    @right_required("manage_settings")
     def put(self, plan, staff_member_id, date):
         """Set one date's hours; no shifts makes it a day off."""
         return remote().scheduling.set_date_override(_company(), staff_member_id, date, plan["shifts"], plan["breaks"])
 
     @blp.doc(security=SECURITY)
     @blp.response(204)
-    @manager_required
+    @right_required("manage_settings")
     def delete(self, staff_member_id, date):
         remote().scheduling.delete_date_override(_company(), staff_member_id, date)
 

@@ -2,13 +2,14 @@
 
 from datetime import timedelta
 
-from flask import request
+from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway.errors import InvalidInput as InvalidInputError
 from gateway.errors import nest_field_errors
 from gateway.localtime import today_in
+from gateway.phone_codes import PhoneCodes
 from gateway.remote import remote
 from gateway.schemas import (
     BookedSchema,
@@ -80,9 +81,18 @@ class PublicBookings(MethodView):
     @blp.response(201, BookedSchema)
     @blp.doc(parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
     def post(self, booking, company_id):
-        """Book as a client. Send an Idempotency-Key header so a repeated request books once."""
+        """Book as a client. Send an Idempotency-Key header so a repeated request books once.
+
+        The salon's online booking settings apply: required and hidden contact fields, the
+        SMS-confirmed phone (phone_token), and every timing and staff rule of the slot search.
+        """
         company = remote().companies.get(company_id)
+        rules = check_contact(company_id, booking)
+        if rules["sms_confirmation"]:
+            require_confirmed_phone(company, booking)
         client = find_or_create_client(company, booking["client"])
+        if rules["remember_device"] and booking["device_token"]:
+            remote().clients.remember_device(company_id, client["id"], booking["device_token"])
         booked = remote().bookings.create_appointment(
             company_id,
             {
@@ -98,6 +108,37 @@ class PublicBookings(MethodView):
             },
         )
         return {**booked, "appointment": public_booking(booked["appointment"], company)}
+
+
+def check_contact(company_id: int, booking: dict) -> dict:
+    """The salon's online booking rules, once the contact details meet its required and hidden fields."""
+    client = booking["client"]
+    contact = {
+        "comment": booking["comment"],
+        "email": client["email"],
+        "last_name": client["last_name"],
+        "middle_name": client["middle_name"],
+    }
+    try:
+        return remote().scheduling.check_online_contact(company_id, contact)
+    except InvalidInputError as problem:
+        errors = problem.field_errors or {}
+        comment = {"comment": errors.pop("comment")} if "comment" in errors else {}
+        problem.field_errors = {**comment, **({"client": errors} if errors else {})}
+        raise
+
+
+def require_confirmed_phone(company: dict, booking: dict) -> None:
+    """With SMS confirmation on, only a phone confirmed by code books: phone_token must be for it."""
+    token = booking["phone_token"]
+    confirmed = phone_codes().confirmed_phone(company["id"], token) if token else None
+    if confirmed is None:
+        problem = "Confirm your phone with the code we text you." if not token else "The confirmation has expired."
+        raise InvalidInputError("confirm the phone number first", {"phone_token": [problem]})
+    if normalised_phone(booking["client"]["phone"], company, under="client") != confirmed:
+        raise InvalidInputError(
+            "the phone differs from the one confirmed", {"client": {"phone": ["This is not the confirmed phone."]}}
+        )
 
 
 def find_slots(company_id: int, query: dict, *, online: bool) -> dict:
@@ -120,6 +161,18 @@ def find_or_create_client(company: dict, client: dict) -> dict:
         return remote().clients.find_or_create_client(company["id"], client, default_region=company["country"])
     except InvalidInputError as problem:
         raise nest_field_errors(problem, "client") from None
+
+
+def phone_codes() -> PhoneCodes:
+    return current_app.extensions["salon.phone_codes"]
+
+
+def normalised_phone(phone: str, company: dict, under: str | None = None) -> str:
+    """The phone in E.164, as the clients service keys its cards; InvalidInput on phone (nested `under`)."""
+    try:
+        return remote().clients.normalise_phone(phone, company["country"])
+    except InvalidInputError as problem:
+        raise (nest_field_errors(problem, under) if under else problem) from None
 
 
 def idempotency_key() -> str | None:

@@ -1,0 +1,85 @@
+"""The salon's users, their roles and the rights a role can hold."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from gateway.auth import SECURITY, right_required, staff_required, staff_user
+from gateway.remote import remote
+from gateway.schemas import NewUserSchema, RightSchema, RoleSchema, UserAccountSchema, UserChangesSchema
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Users, roles and rights")
+
+
+def _company() -> int:
+    return staff_user().company_id
+
+
+def _actor() -> dict:
+    """Scheduling checks against the acting user's current rights that nobody grants more than they hold."""
+    return {"acting_user_id": staff_user().user_id}
+
+
+@blp.route("/rights")
+class Rights(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, RightSchema(many=True))
+    @staff_required
+    def get(self):
+        """Every right a role can hold, in display order."""
+        return remote().scheduling.list_rights()
+
+
+@blp.route("/roles")
+class Roles(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, RoleSchema(many=True))
+    @right_required("manage_users")
+    def get(self):
+        """The built-in roles (owner, administrator, specialist), then the salon's own."""
+        return remote().scheduling.list_roles(_company())
+
+    @blp.doc(security=SECURITY)
+    @blp.arguments(RoleSchema)
+    @blp.response(201, RoleSchema)
+    @right_required("manage_users")
+    def post(self, role):
+        return remote().scheduling.create_role(_company(), role, **_actor())
+
+
+@blp.route("/roles/<id:role_id>")
+class Role(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(RoleSchema(partial=True))
+    @blp.response(200, RoleSchema)
+    @right_required("manage_users")
+    def patch(self, changes, role_id):
+        """Rename a custom role or change its rights; the built-in roles never change."""
+        return remote().scheduling.update_role(_company(), role_id, changes, **_actor())
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(200, UserAccountSchema(many=True))
+    @right_required("manage_users")
+    def get(self):
+        return remote().scheduling.list_users(_company())
+
+    @blp.doc(security=SECURITY)
+    @blp.arguments(NewUserSchema)
+    @blp.response(201, UserAccountSchema)
+    @right_required("manage_users")
+    def post(self, user):
+        return remote().scheduling.create_user(_company(), user, **_actor())
+
+
+@blp.route("/users/<id:user_id>")
+class User(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(UserChangesSchema)
+    @blp.response(200, UserAccountSchema)
+    @right_required("manage_users")
+    def patch(self, changes, user_id):
+        """Change a user's name, role, password or linked staff member, or switch them off. The salon's
+        last active owner stays; a change takes effect for the user at their next sign-in."""
+        return remote().scheduling.update_user(_company(), user_id, changes, **_actor())

@@ -1,0 +1,36 @@
+"""The client booking widget: one HTML page whose script speaks the public JSON API.
+
+The pages call no service themselves, so they load even when a service is down; the
+script shows whatever the API answers.
+"""
+
+from flask import Blueprint, render_template, request
+
+blp = Blueprint("pages", __name__)
+
+# Everything comes from this origin: no CDN, no inline script or style.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'"
+)
+
+
+def _page(company_id: int, link_token: str | None = None):
+    html = render_template(
+        "widget.html", company_id=company_id, link_token=link_token, api_root=f"{request.script_root}/api/v1"
+    )
+    headers = {"Content-Security-Policy": CONTENT_SECURITY_POLICY, "X-Content-Type-Options": "nosniff"}
+    if link_token:
+        # The address is the client's secret: keep it out of caches, referrers and search engines.
+        headers |= {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+    return html, 200, headers
+
+
+@blp.get("/widget/<id:company_id>")
+def booking_widget(company_id: int):
+    return _page(company_id)
+
+
+@blp.get("/widget/<id:company_id>/bookings/<string:token>")
+def client_booking(company_id: int, token: str):
+    return _page(company_id, token)

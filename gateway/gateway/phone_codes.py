@@ -1,0 +1,127 @@
+"""One-time codes that confirm a client's phone before a widget booking, kept in Redis so
+every gateway replica sees the same codes and the same send limits.
+
+A code has 6 digits, lives `code_ttl` seconds, works once and survives at most
+`max_attempts` wrong guesses. Sending is limited per phone (one send per
+`resend_interval`, `daily_per_phone` a day) and per client IP (`daily_per_ip` a day).
+Only an HMAC of the code is stored. A confirmed phone gets a signed, short-lived token that
+the booking request carries.
+"""
+
+import hashlib
+import hmac
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import redis
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+# Atomically: no code (or expired) -1; a right code is deleted and gives 1; a wrong one counts
+# an attempt and gives 0, or deletes the code and gives -2 at the last allowed attempt.
+_VERIFY = """
+local digest = redis.call('HGET', KEYS[1], 'digest')
+if not digest then return -1 end
+if digest == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end
+local attempts = redis.call('HINCRBY', KEYS[1], 'attempts', 1)
+if attempts >= tonumber(ARGV[2]) then redis.call('DEL', KEYS[1]) return -2 end
+return 0
+"""
+
+
+class Throttled(Exception):
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class CodeRefused(Exception):
+    """A wrong, used or expired code; the message says which, for the client."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    code_ttl: int = 600
+    max_attempts: int = 5
+    resend_interval: int = 60
+    daily_per_phone: int = 10
+    daily_per_ip: int = 50
+    token_ttl: int = 1800
+
+
+@dataclass(frozen=True)
+class IssuedCode:
+    code: str
+    expires_in: int
+    resend_after: int
+
+
+class PhoneCodes:
+    def __init__(self, client: redis.Redis, secret: str, prefix: str = "salon:", limits: Limits = Limits()):
+        self._redis, self._secret, self._prefix, self.limits = client, secret.encode(), prefix, limits
+        self._verify = client.register_script(_VERIFY)
+        self._tokens = URLSafeTimedSerializer(secret, salt="phone-confirmation")
+
+    def issue(self, company_id: int, phone: str, client_ip: str) -> IssuedCode:
+        """A new code for the phone, replacing any earlier one; Throttled when sent too often."""
+        limits, keys = self.limits, self._keys(company_id, phone, client_ip)
+        if not self._redis.set(keys["sent"], 1, nx=True, ex=limits.resend_interval):
+            wait = max(self._redis.ttl(keys["sent"]), 1)
+            raise Throttled(f"A code was just sent; ask for another in {wait} seconds.", wait)
+        for key, cap, what in (
+            (keys["phone_day"], limits.daily_per_phone, "this phone"),
+            (keys["ip_day"], limits.daily_per_ip, "this network"),
+        ):
+            sent_today = self._redis.incr(key)
+            if sent_today == 1:
+                self._redis.expire(key, 86400)
+            if sent_today > cap:
+                raise Throttled(f"Too many codes sent to {what} today; try again tomorrow.", _seconds_to_midnight())
+        code = f"{secrets.randbelow(10**6):06d}"
+        with self._redis.pipeline() as pipe:
+            pipe.delete(keys["code"])
+            pipe.hset(keys["code"], mapping={"digest": self._digest(company_id, phone, code), "attempts": 0})
+            pipe.expire(keys["code"], limits.code_ttl)
+            pipe.execute()
+        return IssuedCode(code, limits.code_ttl, limits.resend_interval)
+
+    def confirm(self, company_id: int, phone: str, code: str) -> str:
+        """A token that proves the phone was confirmed; CodeRefused for a wrong, used or expired code."""
+        outcome = self._verify(
+            keys=[self._keys(company_id, phone, "")["code"]],
+            args=[self._digest(company_id, phone, code), self.limits.max_attempts],
+        )
+        if outcome == -1:
+            raise CodeRefused("This code has expired or was already used; ask for a new one.")
+        if outcome == -2:
+            raise CodeRefused("Too many wrong codes; ask for a new one.")
+        if outcome == 0:
+            raise CodeRefused("Wrong code.")
+        return self._tokens.dumps({"company_id": company_id, "phone": phone})
+
+    def confirmed_phone(self, company_id: int, token: str) -> str | None:
+        """The phone a token confirms for this company, or None if it is forged, expired or another's."""
+        try:
+            claims = self._tokens.loads(token, max_age=self.limits.token_ttl)
+        except (BadSignature, SignatureExpired):
+            return None
+        return claims.get("phone") if claims.get("company_id") == company_id else None
+
+    def _digest(self, company_id: int, phone: str, code: str) -> str:
+        return hmac.new(self._secret, f"{company_id}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()
+
+    def _keys(self, company_id: int, phone: str, client_ip: str) -> dict[str, str]:
+        day = datetime.now(UTC).strftime("%Y%m%d")
+        base = f"{self._prefix}phone-code:{company_id}:{phone}"
+        return {
+            "code": base,
+            "sent": f"{base}:sent",
+            "phone_day": f"{base}:day:{day}",
+            "ip_day": f"{self._prefix}phone-code-ip:{client_ip}:{day}",
+        }
+
+
+def _seconds_to_midnight() -> int:
+    now = time.time()
+    return int(86400 - now % 86400) or 1
