@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from clients.domain.phones import InvalidPhone, normalise_phone
@@ -41,6 +42,57 @@ def find_or_create_client(
             uow.session.rollback()
             client = _by_phone(uow, company_id, phone)
     return client
+
+
+def normalised_phones(phones: list[str], default_region: str | None) -> list[dict]:
+    """Each phone in E.164, or why it is not one: [{"phone": str | None, "error": str | None}], in order."""
+    answers = []
+    for phone in phones:
+        try:
+            answers.append({"phone": normalise_phone(phone, default_region), "error": None})
+        except InvalidPhone as problem:
+            answers.append({"phone": None, "error": str(problem)})
+    return answers
+
+
+def find_or_create_clients(
+    uow: UnitOfWork, company_id: int, clients: list[dict], default_region: str | None
+) -> list[Client]:
+    """The cards for many clients at once (an import), created where new, in the order given.
+    InvalidInput names each bad phone by its position; nothing is written then."""
+    phones, problems = [], {}
+    for position, client in enumerate(clients):
+        try:
+            phones.append(normalise_phone(client["phone"], default_region))
+        except InvalidPhone as problem:
+            problems[str(position)] = {"phone": [str(problem)]}
+    if problems:
+        raise InvalidInput("invalid phones", {"clients": problems})
+    now = datetime.now(UTC)
+    new = {}
+    for phone, client in zip(phones, clients, strict=True):
+        new.setdefault(phone, {"company_id": company_id, "phone": phone, "name": client["name"],
+                               "email": client.get("email"), "created_at": now, "updated_at": now})  # fmt: skip
+    with uow:
+        session = uow.session
+        insert = _insert_for(session.get_bind().dialect.name)
+        for chunk in _chunks(list(new.values()), 1000):
+            session.execute(insert(Client).values(chunk).on_conflict_do_nothing())
+        by_phone = {}
+        for chunk in _chunks(list(new), 1000):
+            query = select(Client).where(Client.company_id == company_id, Client.phone.in_(chunk))
+            by_phone.update({client.phone: client for client in session.scalars(query)})
+        uow.commit()
+    return [by_phone[phone] for phone in phones]
+
+
+def _insert_for(dialect: str):
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
+def _chunks(items: list, size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def normalised_phone(phone: str, default_region: str | None) -> str:

@@ -68,3 +68,21 @@ class UpdateClientSchema(Schema):
     email = email
     last_name = fields.String(allow_none=True, validate=validate.Length(max=200))
     middle_name = fields.String(allow_none=True, validate=validate.Length(max=200))
+
+
+class PhonesSchema(Schema):
+    phones = fields.List(fields.String(validate=validate.Length(min=1, max=40)), required=True,
+                         validate=validate.Length(max=20_000))  # fmt: skip
+    default_region = fields.String(load_default=None, allow_none=True, validate=known_region)
+
+
+class NewClientSchema(Schema):
+    phone = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = email
+
+
+class FindOrCreateClientsSchema(Schema):
+    company_id = company_id
+    clients = fields.List(fields.Nested(NewClientSchema), required=True, validate=validate.Length(max=20_000))
+    default_region = fields.String(load_default=None, allow_none=True, validate=known_region)

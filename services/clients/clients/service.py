@@ -8,7 +8,9 @@ from clients.schemas import (
     ClientSchema,
     DeviceSchema,
     FindOrCreateClientSchema,
+    FindOrCreateClientsSchema,
     PhoneSchema,
+    PhonesSchema,
     SearchClientsSchema,
     UpdateClientSchema,
 )
@@ -66,3 +68,14 @@ class ClientsService(HealthChecks):
     def client_devices(self, company_id, client_id):
         ids = load(ClientIdsSchema(), {"company_id": company_id, "client_ids": [client_id]})
         return handlers.client_devices(self.uow, ids["company_id"], client_id)
+
+    @rpc
+    def normalise_phones(self, company_id, query):
+        """Many phones at once (an import's dry run): [{phone or None, error or None}] in order."""
+        load(ClientIdsSchema(), {"company_id": company_id, "client_ids": []})
+        return handlers.normalised_phones(**load(PhonesSchema(), query))
+
+    @rpc
+    def find_or_create_clients(self, company_id, command):
+        command = load(FindOrCreateClientsSchema(), {**command, "company_id": company_id})
+        return CLIENTS.dump(handlers.find_or_create_clients(self.uow, **command))

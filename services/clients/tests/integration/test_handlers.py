@@ -98,3 +98,30 @@ def test_a_phone_is_normalised_or_refused_by_field():
     with pytest.raises(InvalidInput) as refused:
         handlers.normalised_phone("12", "DE")
     assert "phone" in refused.value.errors
+
+
+def test_many_clients_at_once_reuse_cards_and_keep_the_order(uow, company_id):
+    known = handlers.find_or_create_client(uow, company_id, "+4915123456790", "Known")
+    found = handlers.find_or_create_clients(
+        uow,
+        company_id,
+        [
+            {"phone": "0151 23456791", "name": "New"},
+            {"phone": "+49 151 23456790", "name": "Other"},
+            {"phone": "+4915123456791", "name": "Again"},
+        ],
+        "DE",
+    )
+    assert [client.phone for client in found] == ["+4915123456791", "+4915123456790", "+4915123456791"]
+    assert found[1].id == known.id and found[1].name == "Known" and found[0].id == found[2].id
+
+
+def test_many_clients_with_a_bad_phone_write_nothing(uow, company_id):
+    with pytest.raises(InvalidInput) as refused:
+        handlers.find_or_create_clients(
+            uow, company_id, [{"phone": "+4915123456792", "name": "A"}, {"phone": "12", "name": "B"}], "DE"
+        )
+    assert list(refused.value.errors["clients"]) == ["1"]
+    assert handlers.search_clients(uow, company_id, "23456792") == []
+    answers = handlers.normalised_phones(["0151 23456792", "12"], "DE")
+    assert answers[0] == {"phone": "+4915123456792", "error": None} and answers[1]["phone"] is None
