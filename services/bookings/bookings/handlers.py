@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
+from bookings import overview
 from bookings.domain.appointments import (
     BOOKED,
     CANCELLED,
@@ -19,6 +20,7 @@ from bookings.domain.appointments import (
     ServiceLine,
     checks_working_hours,
     client_change_problem,
+    deletion_problem,
     fair_order,
     refund_on_cancel,
     request_fingerprint,
@@ -42,6 +44,12 @@ class Booked:
     appointment: Appointment
     link_token: str
     replayed: bool
+
+
+@dataclass(frozen=True)
+class Deletion:
+    deleted: list[int]
+    skipped: list[dict]  # {"id", "reason"}
 
 
 def create_appointment(
@@ -174,6 +182,49 @@ def list_appointments(uow: UnitOfWork, company_id: int, query: dict) -> list[App
         return list(uow.session.scalars(statement.order_by(Appointment.starts_at, Appointment.id)))
 
 
+def list_overview(uow: UnitOfWork, company_id: int, query: dict) -> overview.OverviewPage:
+    """Overview > Bookings: a page of every booking, deleted ones included (see bookings.overview)."""
+    filters, page = overview.request_from(query)
+    with uow:
+        rows = uow.session.execute(overview.page_statement(company_id, filters, page)).all()
+        shown = [row.id for row in rows[: page.limit]]
+        lines = uow.session.execute(overview.service_lines_statement(company_id, shown)).all() if shown else []
+    return overview.assemble(rows, lines, page)
+
+
+def delete_appointments(uow: UnitOfWork, company_id: int, command: dict) -> Deletion:
+    """Delete bookings for good, in one transaction: they leave the calendar and stay in the
+    overview marked deleted. Those the user may not delete, or that are already deleted or
+    unknown, are skipped with the reason."""
+    wanted = list(dict.fromkeys(command["appointment_ids"]))
+    deleted, skipped = [], []
+    with uow:
+        statement = (
+            select(Appointment)
+            .where(Appointment.company_id == company_id, Appointment.id.in_(wanted))
+            .order_by(Appointment.id)  # one lock order, so two bulk deletes cannot deadlock
+            .with_for_update()
+        )
+        found = {appointment.id: appointment for appointment in uow.session.scalars(statement)}
+        now = datetime.now(UTC)
+        for appointment_id in wanted:
+            appointment = found.get(appointment_id)
+            reason = deletion_problem(
+                appointment,
+                may_delete_paid=command["may_delete_paid"],
+                may_delete_arrived=command["may_delete_arrived"],
+            )
+            if reason:
+                skipped.append({"id": appointment_id, "reason": reason})
+                continue
+            appointment.deleted_at, appointment.deleted_by_id = now, command["actor"]["id"]
+            _touch(appointment)
+            _record(uow, "appointment_deleted", appointment)
+            deleted.append(appointment_id)
+        uow.commit()
+    return Deletion(deleted, skipped)
+
+
 def appointment_by_link(uow: UnitOfWork, link_secret: str, token: str) -> Appointment:
     try:
         company_id, appointment_id = read_link(link_secret, token)
@@ -217,7 +268,9 @@ def _quote(entry: dict) -> Quote:
         starts_at=datetime.fromisoformat(entry["starts_at"]),
         ends_at=datetime.fromisoformat(entry["ends_at"]),
         services=tuple(
-            ServiceLine(line["service_id"], line["title"], line["duration_minutes"], line["price"])
+            ServiceLine(
+                line["service_id"], line["title"], line["duration_minutes"], line["price"], line.get("category_id")
+            )
             for line in entry["services"]
         ),
         prepayment_required=entry.get("prepayment_required", False),
@@ -250,10 +303,14 @@ def _insert(
     uow: UnitOfWork, company_id: int, command: dict, quote: Quote, fingerprint: str, link_secret: str
 ) -> Appointment:
     now = datetime.now(UTC)
+    client = command.get("client") or {}
     with uow:
         appointment = Appointment(
             company_id=company_id,
             client_id=command["client_id"],
+            client_name=client.get("name"),
+            client_phone=client.get("phone"),
+            booking_category=command.get("booking_category"),
             staff_member_id=quote.staff_member_id,
             starts_at=quote.starts_at,
             ends_at=quote.ends_at,
@@ -265,6 +322,7 @@ def _insert(
             idempotency_key=command["idempotency_key"],
             request_fingerprint=fingerprint,
             prepayment_required=quote.prepayment_required,
+            total_price=sum(line.price for line in quote.services),
             paid_amount=0,
             version=1,
             created_at=now,
@@ -276,6 +334,7 @@ def _insert(
                     title=line.title,
                     duration_minutes=line.duration_minutes,
                     price=line.price,
+                    category_id=line.category_id,
                     position=position,
                 )
                 for position, line in enumerate(quote.services)

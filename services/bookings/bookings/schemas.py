@@ -6,6 +6,8 @@ from bookings.domain.appointments import SOURCES, VISIT_STATUS_CODES
 from salon_infra.validation import MAX_ID
 
 MAX_LIST_DAYS = 62
+MAX_DELETED_AT_ONCE = 500
+E164 = r"^\+[1-9][0-9]{6,14}$"
 
 company_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
 record_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
@@ -23,16 +25,20 @@ class ServiceLineSchema(Schema):
     title = fields.String()
     duration_minutes = fields.Integer()
     price = fields.Integer()
+    category_id = fields.Integer(allow_none=True)
 
 
 class AppointmentSchema(Schema):
     id = fields.Integer()
     company_id = fields.Integer()
     client_id = fields.Integer()
+    client_name = fields.String(allow_none=True)
+    client_phone = fields.String(allow_none=True)
     staff_member_id = fields.Integer()
     starts_at = fields.AwareDateTime()
     ends_at = fields.AwareDateTime()
     services = fields.List(fields.Nested(ServiceLineSchema))
+    booking_category = fields.String(allow_none=True)
     total_price = fields.Integer()
     comment = fields.String()
     source = fields.String()
@@ -41,6 +47,8 @@ class AppointmentSchema(Schema):
     state = fields.String()
     cancelled_at = fields.AwareDateTime(allow_none=True)
     cancelled_by = fields.Nested(ActorSchema, allow_none=True)
+    deleted_at = fields.AwareDateTime(allow_none=True)
+    deleted_by_id = fields.Integer(allow_none=True)
     prepayment_required = fields.Boolean()
     paid_amount = fields.Integer()
     payment_status = fields.String()
@@ -62,8 +70,25 @@ class AppointmentEventSchema(AppointmentSchema):
         )  # fmt: skip
 
 
+class ClientSnapshotSchema(Schema):
+    """The client's name and phone as they are when booked, kept with the booking for the overview."""
+
+    name = fields.String(required=True, validate=validate.Length(max=200))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(E164, error="Not E.164."))
+
+
+booking_category = fields.String(
+    load_default=None,
+    allow_none=True,
+    validate=validate.Length(min=1, max=50),
+    metadata={"description": 'A label staff give a booking, e.g. "VIP".'},
+)
+
+
 class CreateAppointmentSchema(Schema):
     client_id = record_id
+    client = fields.Nested(ClientSnapshotSchema, load_default=None, allow_none=True)
+    booking_category = booking_category
     staff_member_ids = fields.List(
         fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
         load_default=None,
@@ -136,3 +161,103 @@ class PaymentSchema(Schema):
     amount = fields.Integer(
         required=True, strict=True, validate=validate.Range(min=1, max=10**12), metadata={"description": "minor units"}
     )
+
+
+def _ids(max_count: int):
+    return fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
+        load_default=list,
+        validate=validate.Length(max=max_count),
+    )
+
+
+class OverviewQuerySchema(Schema):
+    """Overview > Bookings: every booking of the company, deleted ones too, filtered and paged."""
+
+    created_from = fields.AwareDateTime(load_default=None, allow_none=True)
+    created_to = fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "exclusive"})
+    visit_from = fields.AwareDateTime(load_default=None, allow_none=True)
+    visit_to = fields.AwareDateTime(load_default=None, allow_none=True, metadata={"description": "exclusive"})
+    staff_member_ids = _ids(200)
+    created_by_user_id = fields.Integer(
+        load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
+    )
+    cancelled = fields.String(load_default="all", validate=validate.OneOf(["all", "cancelled", "not_cancelled"]))
+    visit_statuses = fields.List(fields.String(validate=validate.OneOf(list(VISIT_STATUS_CODES))), load_default=list)
+    client = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Part of the client's name (any case) or of their phone number's digits."},
+    )
+    service_category_ids = _ids(200)
+    booking_categories = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+    source = fields.String(load_default="all", validate=validate.OneOf(["all", "online", "offline"]))
+    paid = fields.String(load_default="all", validate=validate.OneOf(["all", "paid_in_full", "not_paid_in_full"]))
+    services = fields.String(load_default="all", validate=validate.OneOf(["all", "with", "without"]))
+    sort = fields.String(load_default="created_at", validate=validate.OneOf(["created_at", "starts_at"]))
+    direction = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
+    limit = fields.Integer(load_default=50, strict=True, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(max=500), metadata={"description": "next_cursor"}
+    )
+
+    @validates_schema
+    def ranges_in_order(self, data, **_):
+        for start, end in (("created_from", "created_to"), ("visit_from", "visit_to")):
+            if data.get(start) and data.get(end) and data[end] <= data[start]:
+                raise ValidationError(f"Must be after {start}.", end)
+
+
+class OverviewRowSchema(Schema):
+    id = fields.Integer()
+    created_at = fields.AwareDateTime()
+    created_by = fields.Nested(ActorSchema)
+    source = fields.String()
+    staff_member_id = fields.Integer()
+    services = fields.List(fields.Nested(ServiceLineSchema(only=("service_id", "title", "price", "category_id"))))
+    client_id = fields.Integer()
+    client_name = fields.String(allow_none=True)
+    client_phone = fields.String(allow_none=True)
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    visit_status = fields.String()
+    payment_status = fields.String()
+    paid_amount = fields.Integer()
+    total_price = fields.Integer()
+    state = fields.String()
+    deleted_at = fields.AwareDateTime(allow_none=True)
+    deleted_by_id = fields.Integer(allow_none=True)
+    cancelled_at = fields.AwareDateTime(allow_none=True)
+    booking_category = fields.String(allow_none=True)
+    comment = fields.String()
+
+
+class OverviewPageSchema(Schema):
+    rows = fields.List(fields.Nested(OverviewRowSchema))
+    next_cursor = fields.String(allow_none=True)
+
+
+class DeletingUserSchema(ActorSchema):
+    kind = fields.String(required=True, validate=validate.Equal("user", error="Only staff users delete bookings."))
+
+
+class DeleteAppointmentsSchema(Schema):
+    appointment_ids = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_DELETED_AT_ONCE),
+    )
+    actor = fields.Nested(DeletingUserSchema, required=True)
+    may_delete_paid = fields.Boolean(load_default=False)
+    may_delete_arrived = fields.Boolean(load_default=False)
+
+
+class SkippedSchema(Schema):
+    id = fields.Integer()
+    reason = fields.String()
+
+
+class DeletionSchema(Schema):
+    deleted = fields.List(fields.Integer())
+    skipped = fields.List(fields.Nested(SkippedSchema))

@@ -7,9 +7,13 @@ from bookings.schemas import (
     AppointmentSchema,
     CancelSchema,
     CreateAppointmentSchema,
+    DeleteAppointmentsSchema,
+    DeletionSchema,
     LinkRescheduleSchema,
     LinkSchema,
     ListAppointmentsSchema,
+    OverviewPageSchema,
+    OverviewQuerySchema,
     PaymentSchema,
     RecordIdsSchema,
     RescheduleSchema,
@@ -19,6 +23,8 @@ from salon_infra.validation import load
 
 APPOINTMENT = AppointmentSchema()
 APPOINTMENTS = AppointmentSchema(many=True)
+OVERVIEW_PAGE = OverviewPageSchema()
+DELETION = DeletionSchema()
 CLIENT_ONLINE = {"source": "widget"}
 
 
@@ -70,6 +76,18 @@ class BookingsService(HealthChecks):
         return APPOINTMENTS.dump(
             handlers.list_appointments(self.uow, ids["company_id"], load(ListAppointmentsSchema(), query))
         )
+
+    @rpc
+    def list_overview(self, company_id, query):
+        ids = load(RecordIdsSchema(), {"company_id": company_id})
+        page = handlers.list_overview(self.uow, ids["company_id"], load(OverviewQuerySchema(), query))
+        return OVERVIEW_PAGE.dump(page)
+
+    @rpc
+    def delete_appointments(self, company_id, command):
+        ids = load(RecordIdsSchema(), {"company_id": company_id})
+        deletion = handlers.delete_appointments(self.uow, ids["company_id"], load(DeleteAppointmentsSchema(), command))
+        return DELETION.dump(deletion)
 
     @rpc
     def get_appointment_by_link(self, token):

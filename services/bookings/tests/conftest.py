@@ -41,9 +41,11 @@ def company_id():
 
 
 class FakeScheduling:
-    """Stands in for scheduling.quote_appointment: service 1 takes 60 min, 2 takes 30, 3 takes 90."""
+    """Stands in for scheduling.quote_appointment: service 1 takes 60 min, 2 takes 30, 3 takes 90;
+    1 is in category 100, 2 in category 200, 3 in none."""
 
     durations = {1: 60, 2: 30, 3: 90}
+    categories = {1: 100, 2: 200, 3: None}
 
     def __init__(self):
         self.off_duty: set[int] = set()
@@ -68,7 +70,13 @@ class FakeScheduling:
                     "starts_at": starts_at.isoformat(),
                     "ends_at": (starts_at + timedelta(minutes=minutes)).isoformat(),
                     "services": [
-                        {"service_id": s, "title": f"Service {s}", "duration_minutes": self.durations[s], "price": 2500}
+                        {
+                            "service_id": s,
+                            "title": f"Service {s}",
+                            "duration_minutes": self.durations[s],
+                            "price": 2500,
+                            "category_id": self.categories[s],
+                        }
                         for s in query["service_ids"]
                     ],
                     "prepayment_required": staff_member_id in self.prepaid,

@@ -5,9 +5,11 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 SOURCES = ("widget", "admin", "mobile", "import", "api")
 ONLINE_SOURCES = frozenset({"widget", "api"})
+OFFLINE_SOURCES = frozenset(SOURCES) - ONLINE_SOURCES
 
 # Visit statuses with the numbers the seed's Excel import uses.
 VISIT_STATUS_CODES = {"no_show": -1, "pending": 0, "arrived": 1, "confirmed": 2}
@@ -23,6 +25,7 @@ class ServiceLine:
     title: str
     duration_minutes: int
     price: int  # minor units of the company's currency
+    category_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,26 @@ def state_of(cancelled_at: datetime | None, deleted_at: datetime | None) -> str:
     if deleted_at is not None:
         return DELETED
     return CANCELLED if cancelled_at is not None else BOOKED
+
+
+class Deletable(Protocol):
+    deleted_at: datetime | None
+    paid_amount: int
+    visit_status: str
+
+
+def deletion_problem(appointment: Deletable | None, *, may_delete_paid: bool, may_delete_arrived: bool) -> str | None:
+    """Why a user may not delete this booking, or None when they may. Deleting is for good:
+    a deleted booking cannot come back, so one already deleted is reported, not deleted again."""
+    if appointment is None:
+        return "not found"
+    if appointment.deleted_at is not None:
+        return "already deleted"
+    if appointment.paid_amount > 0 and not may_delete_paid:
+        return "paid: you may not delete paid bookings"
+    if appointment.visit_status == "arrived" and not may_delete_arrived:
+        return "arrived: you may not delete bookings whose client has arrived"
+    return None
 
 
 def payment_status(total_price: int, paid_amount: int) -> str:
