@@ -78,6 +78,7 @@ class Appointment(Base):
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     prepayment_required: Mapped[bool] = mapped_column(Boolean, server_default=false())
     total_price: Mapped[int] = mapped_column(BigInteger, server_default="0")  # minor units, the lines' sum
+    discount: Mapped[int] = mapped_column(BigInteger, server_default="0")  # minor units, off total_price
     paid_amount: Mapped[int] = mapped_column(BigInteger, server_default="0")  # minor units
     refund_status: Mapped[str | None] = mapped_column(String(30))
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -30,7 +30,7 @@ ROW_COLUMNS = [
     for name in (
         "id", "created_at", "created_by_kind", "created_by_id", "source", "staff_member_id", "client_id",
         "client_name", "client_phone", "starts_at", "ends_at", "visit_status", "paid_amount", "total_price",
-        "cancelled_at", "deleted_at", "deleted_by_id", "booking_category", "comment",
+        "discount", "cancelled_at", "deleted_at", "deleted_by_id", "booking_category", "comment",
     )
 ]  # fmt: skip
 LINE_COLUMNS = [LINES.c.appointment_id, LINES.c.service_id, LINES.c.title, LINES.c.price, LINES.c.category_id]
@@ -208,6 +208,7 @@ def _row(row, services: list[dict]) -> dict:
         "payment_status": payment_status(row.total_price, row.paid_amount),
         "paid_amount": row.paid_amount,
         "total_price": row.total_price,
+        "discount": row.discount,
         "state": state_of(row.cancelled_at, row.deleted_at),
         "deleted_at": row.deleted_at,
         "deleted_by_id": row.deleted_by_id,

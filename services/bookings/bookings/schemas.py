@@ -1,5 +1,7 @@
 """What crosses the bookings service's RPC and event boundaries."""
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from bookings.domain.appointments import SOURCES, VISIT_STATUS_CODES
@@ -225,6 +227,7 @@ class OverviewRowSchema(Schema):
     payment_status = fields.String()
     paid_amount = fields.Integer()
     total_price = fields.Integer()
+    discount = fields.Integer()
     state = fields.String()
     deleted_at = fields.AwareDateTime(allow_none=True)
     deleted_by_id = fields.Integer(allow_none=True)
@@ -261,3 +264,47 @@ class SkippedSchema(Schema):
 class DeletionSchema(Schema):
     deleted = fields.List(fields.Integer())
     skipped = fields.List(fields.Nested(SkippedSchema))
+
+
+class ImportedLineSchema(Schema):
+    service_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    duration_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=24 * 60))
+    price = fields.Integer(required=True, strict=True, validate=validate.Range(min=0, max=10**12))
+    category_id = fields.Integer(load_default=None, allow_none=True, strict=True)
+
+
+class ImportedAppointmentSchema(Schema):
+    row = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    key = fields.String(required=True, validate=validate.Length(min=8, max=64))
+    client_id = record_id
+    client_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    client_phone = fields.String(required=True, validate=validate.Length(min=3, max=16))
+    staff_member_id = record_id
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    services = fields.List(fields.Nested(ImportedLineSchema), load_default=list, validate=validate.Length(max=20))
+    discount = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=10**12))
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    visit_status = fields.String(load_default="pending", validate=validate.OneOf(list(VISIT_STATUS_CODES)))
+
+    @validates_schema
+    def ends_after_start(self, data, **_):
+        if data["ends_at"] <= data["starts_at"]:
+            raise ValidationError("Must be after starts_at.", "ends_at")
+
+
+def _time_zone(name: str) -> None:
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValidationError("Not an IANA time zone, e.g. Europe/Berlin.") from None
+
+
+class ImportAppointmentsSchema(Schema):
+    timezone = fields.String(required=True, validate=[validate.Length(min=1, max=64), _time_zone])
+    dry_run = fields.Boolean(load_default=False)
+    created_by = fields.Nested(ActorSchema, required=True)
+    appointments = fields.List(
+        fields.Nested(ImportedAppointmentSchema), required=True, validate=validate.Length(max=20_000)
+    )

@@ -2,13 +2,14 @@
 
 from nameko.rpc import rpc
 
-from bookings import handlers
+from bookings import handlers, imports
 from bookings.schemas import (
     AppointmentSchema,
     CancelSchema,
     CreateAppointmentSchema,
     DeleteAppointmentsSchema,
     DeletionSchema,
+    ImportAppointmentsSchema,
     LinkRescheduleSchema,
     LinkSchema,
     ListAppointmentsSchema,
@@ -146,3 +147,9 @@ class BookingsService(HealthChecks):
             "link_token": booked.link_token,
             "replayed": booked.replayed,
         }
+
+    @rpc
+    def import_appointments(self, company_id, command):
+        """A calendar from a spreadsheet: {created, existing, problems}; all or nothing (see bookings.imports)."""
+        ids = load(RecordIdsSchema(), {"company_id": company_id})
+        return imports.import_appointments(self.uow, ids["company_id"], load(ImportAppointmentsSchema(), command))

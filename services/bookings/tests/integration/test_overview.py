@@ -119,6 +119,7 @@ def test_every_booking_is_listed_newest_first_deleted_ones_marked(uow, company_i
         "payment_status": "not_paid",
         "paid_amount": 0,
         "total_price": 2500,
+        "discount": 0,
         "state": "booked",
         "deleted_at": None,
         "deleted_by_id": None,
