@@ -302,7 +302,11 @@ def _time_zone(name: str) -> None:
 
 
 class ImportAppointmentsSchema(Schema):
-    timezone = fields.String(required=True, validate=[validate.Length(min=1, max=64), _time_zone])
+    timezone = fields.String(
+        load_default="UTC",
+        validate=[validate.Length(min=1, max=64), _time_zone],
+        metadata={"description": "the salon's, for the times in problem messages"},
+    )
     dry_run = fields.Boolean(load_default=False)
     created_by = fields.Nested(ActorSchema, required=True)
     appointments = fields.List(
