@@ -19,10 +19,12 @@ from gateway.api import (
     calendar,
     catalog,
     clients,
+    data_transfer,
     health,
     links,
     notifications,
     online_booking,
+    overview,
     team,
     users,
     widget,
@@ -44,6 +46,8 @@ API_BLUEPRINTS = (
     calendar.blp,
     clients.blp,
     notifications.blp,
+    overview.blp,
+    data_transfer.blp,
     users.blp,
 )
 
@@ -70,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/api/v1",
         OPENAPI_JSON_PATH="openapi.json",
         JSON_SORT_KEYS=False,
+        MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # an upload of at most 10 MB, with its form around it
     )
     app.extensions["salon.remote"] = Remote(
         RpcClient(settings.amqp_uri, settings.rpc_timeout), settings.company_cache_seconds

@@ -72,15 +72,18 @@ def staff_required(view):
     return checked
 
 
-def right_required(right: str):
-    """A signed-in user holding `right`; anyone else is Forbidden, told which right is missing."""
+def right_required(right: str, *alternatives: str):
+    """A signed-in user holding `right` (or one of the alternatives); anyone else is Forbidden,
+    told which right is missing."""
+    wanted = frozenset((right, *alternatives))
 
     def decorator(view):
         @wraps(view)
         def checked(*args, **kwargs):
             user = _authenticated()
-            if right not in user.rights:
-                raise Forbidden(f"this needs the right {right}, which your role does not have")
+            if not user.rights & wanted:
+                names = " or ".join(sorted(wanted))
+                raise Forbidden(f"this needs the right {names}, which your role does not have")
             g.staff_user = user
             return view(*args, **kwargs)
 

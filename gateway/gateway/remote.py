@@ -48,6 +48,7 @@ class Remote:
         self.bookings = RemoteService(rpc, "bookings")
         self.clients = RemoteService(rpc, "clients")
         self.notifications = RemoteService(rpc, "notifications")
+        self.imports = RemoteService(rpc, "imports")
         self.companies = TtlCache(self.scheduling.get_company, company_cache_seconds)
         self.staff_names = TtlCache(self._staff_names, company_cache_seconds)
 

@@ -295,6 +295,7 @@ class StaffBookingSchema(Schema):
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
     source = fields.String(load_default="admin", validate=validate.OneOf(["admin", "mobile"]))
     visit_status = fields.String(load_default="pending", validate=validate.OneOf(["pending", "confirmed", "arrived"]))
+    booking_category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
 
 
 class RescheduleSchema(Schema):
@@ -509,3 +510,137 @@ class UserChangesSchema(Schema):
     active = fields.Boolean()
     password = fields.String(load_only=True, validate=validate.Length(min=8, max=200))
     staff_member_id = fields.Integer(allow_none=True, validate=positive_id)
+
+
+# ---------------------------------------------------------------- overview, delete, export, import, data log
+
+
+class OverviewQuerySchema(Schema):
+    """Overview > Bookings filters; dates are the salon's local days, ranges include both ends."""
+
+    created_from = fields.Date(load_default=None)
+    created_to = fields.Date(load_default=None)
+    visit_from = fields.Date(load_default=None)
+    visit_to = fields.Date(load_default=None)
+    staff_member_ids = fields.List(fields.Integer(validate=positive_id), data_key="staff_member_id", load_default=list)
+    created_by_user_id = fields.Integer(load_default=None, validate=positive_id)
+    cancelled = fields.String(load_default="all", validate=validate.OneOf(["all", "cancelled", "not_cancelled"]))
+    visit_statuses = fields.List(
+        fields.String(validate=validate.OneOf(["pending", "confirmed", "arrived", "no_show"])),
+        data_key="visit_status",
+        load_default=list,
+    )
+    client = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
+    service_category_ids = fields.List(
+        fields.Integer(validate=positive_id), data_key="service_category_id", load_default=list
+    )
+    booking_categories = fields.List(
+        fields.String(validate=validate.Length(min=1, max=50)), data_key="booking_category", load_default=list
+    )
+    source = fields.String(load_default="all", validate=validate.OneOf(["all", "online", "offline"]))
+    paid = fields.String(load_default="all", validate=validate.OneOf(["all", "paid_in_full", "not_paid_in_full"]))
+    services = fields.String(load_default="all", validate=validate.OneOf(["all", "with", "without"]))
+    sort = fields.String(load_default="created_at", validate=validate.OneOf(["created_at", "starts_at"]))
+    order = fields.String(load_default="desc", validate=validate.OneOf(["asc", "desc"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    cursor = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class NamedSchema(Schema):
+    id = fields.Integer(allow_none=True)
+    name = fields.String(allow_none=True)
+
+
+class CreatorSchema(NamedSchema):
+    kind = fields.String()
+
+
+class OverviewClientSchema(NamedSchema):
+    phone = fields.String(allow_none=True)
+
+
+class OverviewRowSchema(Schema):
+    id = fields.Integer()
+    created_at = fields.String()
+    created_by = fields.Nested(CreatorSchema)
+    source = fields.String()
+    staff_member = fields.Nested(NamedSchema)
+    services = fields.List(fields.Nested(ServiceLineSchema(only=("service_id", "title", "price"))))
+    client = fields.Nested(OverviewClientSchema)
+    starts_at = fields.String()
+    ends_at = fields.String()
+    visit_status = fields.String()
+    payment_status = fields.String()
+    paid_amount = fields.Integer()
+    total_price = fields.Integer()
+    discount = fields.Integer()
+    state = fields.String()
+    deleted_at = fields.String(allow_none=True)
+    deleted_by = fields.Nested(NamedSchema, allow_none=True)
+    cancelled_at = fields.String(allow_none=True)
+    booking_category = fields.String(allow_none=True)
+    comment = fields.String()
+
+
+class OverviewPageSchema(Schema):
+    rows = fields.List(fields.Nested(OverviewRowSchema))
+    next_cursor = fields.String(allow_none=True)
+    currency = fields.String()
+    timezone = fields.String()
+
+
+class DeleteBookingsSchema(Schema):
+    appointment_ids = fields.List(
+        fields.Integer(validate=positive_id), required=True, validate=validate.Length(min=1, max=500)
+    )
+
+
+class SkippedSchema(Schema):
+    id = fields.Integer()
+    reason = fields.String()
+
+
+class DeletionSchema(Schema):
+    deleted = fields.List(fields.Integer())
+    skipped = fields.List(fields.Nested(SkippedSchema))
+
+
+class ExportRequestSchema(OverviewQuerySchema):
+    class Meta:
+        exclude = ("sort", "order", "limit", "cursor")
+
+
+class JobSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    status = fields.String()
+    dry_run = fields.Boolean()
+    file_name = fields.String(allow_none=True)
+    report = fields.Dict(allow_none=True)
+    error = fields.String(allow_none=True)
+    created_at = fields.String()
+    finished_at = fields.String(allow_none=True)
+
+
+class JobQuerySchema(Schema):
+    kind = fields.String(load_default=None, validate=validate.Length(max=30))
+    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class DataLogEntrySchema(Schema):
+    id = fields.Integer()
+    user = fields.Nested(NamedSchema)
+    action = fields.String()
+    job_id = fields.Integer(allow_none=True)
+    details = fields.Dict(allow_none=True)
+    created_at = fields.String()
+
+
+class DataLogQuerySchema(Schema):
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    before_id = fields.Integer(load_default=None, validate=positive_id)
+
+
+class ImportFormSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(["bookings", "services", "clients"]))
+    dry_run = fields.Boolean(load_default=False)

@@ -8,7 +8,7 @@ from flask import Response, current_app
 
 from gateway.remote import remote
 
-TIME_FIELDS = ("starts_at", "ends_at", "cancelled_at", "created_at", "updated_at")
+TIME_FIELDS = ("starts_at", "ends_at", "cancelled_at", "deleted_at", "created_at", "updated_at", "finished_at")
 
 
 def public_booking(appointment: dict, company: dict) -> dict:

@@ -68,16 +68,19 @@ class Appointments(MethodView):
     def post(self, booking):
         """Book from the calendar, for a known client (client_id) or a new one (client)."""
         user = staff_user()
+        client = _client(user.company_id, booking)
         booked = remote().bookings.create_appointment(
             user.company_id,
             {
-                "client_id": _client_id(user.company_id, booking),
+                "client_id": client["id"],
+                "client": {"name": client["name"], "phone": client["phone"]},
                 "staff_member_ids": [booking["staff_member_id"]],
                 "service_ids": booking["service_ids"],
                 "starts_at": booking["starts_at"].isoformat(),
                 "comment": booking["comment"],
                 "source": booking["source"],
                 "visit_status": booking["visit_status"],
+                "booking_category": booking["booking_category"],
                 "created_by": user.actor,
                 "idempotency_key": idempotency_key(),
             },
@@ -141,9 +144,9 @@ class Payments(MethodView):
         return paid
 
 
-def _client_id(company_id: int, booking: dict) -> int:
+def _client(company_id: int, booking: dict) -> dict:
     if booking["client_id"]:
-        return remote().clients.get_client(company_id, booking["client_id"])["id"]
+        return remote().clients.get_client(company_id, booking["client_id"])
     if booking["client"]:
-        return find_or_create_client(remote().companies.get(company_id), booking["client"])["id"]
+        return find_or_create_client(remote().companies.get(company_id), booking["client"])
     raise InvalidInput("say who the client is", {"client_id": ["Give client_id or client."]})

@@ -97,6 +97,7 @@ class PublicBookings(MethodView):
             company_id,
             {
                 "client_id": client["id"],
+                "client": {"name": client["name"], "phone": client["phone"]},
                 # None: any eligible staff member, chosen by bookings (least booked first)
                 "staff_member_ids": [booking["staff_member_id"]] if booking["staff_member_id"] else None,
                 "service_ids": booking["service_ids"],
