@@ -73,11 +73,13 @@ class LocalCluster:
     redis_url: str = "redis://127.0.0.1:6379/0"
     # Phone codes and their send limits live under this prefix: each cluster has its own.
     redis_prefix: str = field(default_factory=lambda: f"salon-{secrets.token_hex(4)}:")
+    export_dir: Path | None = None  # where the imports service keeps finished exports
     extra_env: dict = field(default_factory=dict)
     processes: dict[str, Process] = field(default_factory=dict, init=False)
 
     def __post_init__(self):
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        self.export_dir = self.export_dir or self.log_dir.parent / "exports"
         self.gateway_port = self.gateway_port or free_port()
         for spec in SERVICES:
             self.processes[spec.name] = self._service(spec)
@@ -152,6 +154,7 @@ class LocalCluster:
             [sys.executable, "-m", "nameko", "run", "--config", str(config), spec.entrypoint],
             self._env(
                 PUBLIC_BASE_URL=self.gateway_url,
+                EXPORT_DIR=str(self.export_dir),
                 DATABASE_URL=self.database_urls[spec.name],
                 HEALTH_ADDRESS=f"127.0.0.1:{port}",
                 MAX_WORKERS=str(self.max_workers),

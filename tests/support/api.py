@@ -14,12 +14,13 @@ class Api:
     def as_staff(self, token: str) -> "Api":
         return Api(self.base_url, token)
 
-    def request(self, method: str, path: str, *, json=None, params=None, headers=None, timeout=30):
+    def request(self, method: str, path: str, *, json=None, params=None, headers=None, timeout=30, **more):
+        """`more`: what else requests takes, e.g. files= and data= for a multipart upload."""
         headers = dict(headers or {})
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         return self.session.request(
-            method, self.base_url + path, json=json, params=params, headers=headers, timeout=timeout
+            method, self.base_url + path, json=json, params=params, headers=headers, timeout=timeout, **more
         )
 
     def get(self, path, **kwargs):

@@ -115,12 +115,14 @@ class TimedRpcProxy(RpcProxy):
     seconds (RPC_TIMEOUT_SECONDS), or sooner if the original caller's deadline comes first.
     The request carries the same TTL, so the broker drops it if nobody took it in time."""
 
-    def __init__(self, target_service: str, timeout: float = 5.0, **options):
+    def __init__(
+        self, target_service: str, timeout: float = 5.0, timeout_setting: str = "RPC_TIMEOUT_SECONDS", **options
+    ):
         super().__init__(target_service, **options)
-        self.timeout = timeout
+        self.timeout, self.timeout_setting = timeout, timeout_setting
 
     def setup(self):
-        self.timeout = float(self.container.config.get("RPC_TIMEOUT_SECONDS") or self.timeout)
+        self.timeout = float(self.container.config.get(self.timeout_setting) or self.timeout)
         self.options["expiration"] = self.timeout
         super().setup()
 
