@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from support.api import Api
 
 _numbers = itertools.count(1)
+OWNER_PASSWORD = "a-good-password"
 FULL_WEEK = [{"weekday": day, "shifts": [{"start": "09:00", "end": "18:00"}], "breaks": []} for day in range(7)]
 
 
@@ -19,6 +20,7 @@ class Salon:
     timezone: str
     staff: dict[str, int] = field(default_factory=dict)
     services: dict[str, int] = field(default_factory=dict)
+    owner_email: str = ""  # signs in with OWNER_PASSWORD
 
     @property
     def zone(self) -> ZoneInfo:
@@ -83,10 +85,11 @@ def open_salon(public: Api, timezone: str = "Europe/Berlin", name: str | None = 
     number = next(_numbers)
     signup = {
         "company": {"name": name or f"Salon {number}", "timezone": timezone, "currency": "EUR", "country": "DE"},
-        "owner": {"name": "Owner", "email": f"owner{number}@example.com", "password": "a-good-password"},
+        "owner": {"name": "Owner", "email": f"owner{number}@example.com", "password": OWNER_PASSWORD},
     }
     created = public.ok("POST", "/api/v1/signup", signup)
-    return Salon(public.as_staff(created["access_token"]), public, created["company"]["id"], timezone)
+    owner = public.as_staff(created["access_token"])
+    return Salon(owner, public, created["company"]["id"], timezone, owner_email=signup["owner"]["email"])
 
 
 def next_weekday(weekday: int, after: date | None = None) -> date:
