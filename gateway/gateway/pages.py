@@ -1,4 +1,5 @@
-"""The client booking widget: one HTML page whose script speaks the public JSON API.
+"""The client booking widget and the admin's Overview > Bookings: HTML pages whose scripts speak
+the JSON API.
 
 The pages call no service themselves, so they load even when a service is down; the
 script shows whatever the API answers.
@@ -34,3 +35,15 @@ def booking_widget(company_id: int):
 @blp.get("/widget/<id:company_id>/bookings/<string:token>")
 def client_booking(company_id: int, token: str):
     return _page(company_id, token)
+
+
+@blp.get("/admin/<id:company_id>")
+def bookings_overview(company_id: int):
+    html = render_template("admin.html", company_id=company_id, api_root=f"{request.script_root}/api/v1")
+    headers = {
+        # Staff sign in here: no other site may frame the page to trick a click.
+        "Content-Security-Policy": f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+    }
+    return html, 200, headers

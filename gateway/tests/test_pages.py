@@ -76,3 +76,66 @@ def test_nothing_is_loaded_from_another_site(client, path):
 @pytest.mark.parametrize("path", ["/widget/0", "/widget/abc", "/widget/7/bookings/"])
 def test_no_page_for_a_bad_address(client, path):
     assert client.get(path).status_code == 404
+
+
+# ---------------------------------------------------------------- the admin's Overview > Bookings
+
+ADMIN_FILES = sorted(f"/static/{path.relative_to(STATIC)}" for path in (STATIC / "admin").iterdir())
+
+
+def test_the_admin_page_is_html_with_its_company_and_scripts(client):
+    response = client.get("/admin/7")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert 'data-company-id="7"' in html and 'data-api-root="/api/v1"' in html
+    assert '<script type="module" src="/static/admin/admin.js">' in html
+    assert 'href="/static/admin/admin.css"' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "<script>" not in html and "style=" not in html  # nothing inline: the policy would refuse it
+
+
+def test_the_admin_page_allows_only_this_origin_and_no_framing(client):
+    headers = client.get("/admin/7").headers
+    policy = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == policy["script-src"] == policy["connect-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'" and policy["form-action"] == "'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ADMIN_FILES)
+def test_the_admin_static_files_are_served_as_scripts_and_styles(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == ("text/css" if path.endswith(".css") else "text/javascript")
+    response.close()
+
+
+def test_every_module_the_admin_scripts_import_is_there():
+    assert {"/static/admin/admin.js", "/static/admin/admin.css"} <= set(ADMIN_FILES)
+    imported = {
+        f"/static/admin/{name}"
+        for script in (STATIC / "admin").glob("*.js")
+        for name in re.findall(r'from "\./([\w-]+\.js)"', script.read_text())
+    }
+    assert "/static/admin/bookings.js" in imported and imported | {"/static/admin/admin.js"} == {
+        path for path in ADMIN_FILES if path.endswith(".js")
+    }
+
+
+def test_the_admin_scripts_never_write_html_from_text():
+    """Client names and the server's messages reach the page as text only."""
+    for script in (STATIC / "admin").glob("*.js"):
+        assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", script.read_text()), script
+
+
+@pytest.mark.parametrize("path", ["/admin/7", *ADMIN_FILES])
+def test_the_admin_loads_nothing_from_another_site(client, path):
+    response = client.get(path)
+    text = response.get_data(as_text=True)
+    response.close()
+    assert not EXTERNAL.findall(text)
+
+
+@pytest.mark.parametrize("path", ["/admin/0", "/admin/abc", "/admin/", "/admin/7/more"])
+def test_no_admin_page_for_a_bad_address(client, path):
+    assert client.get(path).status_code == 404

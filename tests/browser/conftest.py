@@ -1,4 +1,4 @@
-"""Headless Debian Chromium (deploy/local/install-browser.sh) driven by Playwright, as a phone."""
+"""Headless Debian Chromium (deploy/local/install-browser.sh) driven by Playwright, as a phone or a desktop."""
 
 from pathlib import Path
 from urllib.parse import urlparse
@@ -18,6 +18,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {"width": 375, "height": 667}
+DESKTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture(scope="session")
@@ -35,14 +36,18 @@ def phone(browser, cluster):
 
     The test fails on any script error or any request to another host.
     """
-    context = browser.new_context(
-        viewport=PHONE,
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-        locale="en-GB",
-        timezone_id="America/New_York",
-    )
+    yield from _guarded_page(browser, cluster, viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+
+
+@pytest.fixture
+def desktop(browser, cluster):
+    """A page on a desktop screen, otherwise as `phone`: another time zone, only the gateway, no script errors.
+    Downloads are accepted."""
+    yield from _guarded_page(browser, cluster, viewport=DESKTOP, accept_downloads=True)
+
+
+def _guarded_page(browser, cluster, **screen):
+    context = browser.new_context(**screen, locale="en-GB", timezone_id="America/New_York")
     context.set_default_timeout(15_000)
     gateway = urlparse(cluster.gateway_url).netloc
     elsewhere, script_errors = [], []
