@@ -1,19 +1,35 @@
-"""The imports service's use cases on its own tables: jobs asked for, claimed, finished, and the data log."""
+"""The imports service's use cases on its own tables: jobs asked for, claimed and finished, and the data log."""
 
-import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from imports.jobs import EXPORT
+from imports.domain.keys import file_key
+from imports.kinds import EXPORT_BOOKINGS
 from imports.models import DataLogEntry, Job
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import NotFound
 
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
-STALE_AFTER = timedelta(minutes=10)
+STALE_AFTER = timedelta(minutes=10)  # a job "running" this long was left by a worker that died
 MAX_ATTEMPTS = 3
+GAVE_UP = "The job was interrupted several times; upload the file again."
+
+
+@dataclass(frozen=True)
+class JobInput:
+    """What a claimed job works on."""
+
+    id: int
+    company_id: int
+    kind: str
+    dry_run: bool
+    content: bytes | None
+    filters: dict | None
+    user_id: int
+    email: str | None
 
 
 def start_import(
@@ -21,40 +37,26 @@ def start_import(
 ) -> Job:
     """A job for the upload. The same file (by its bytes) is imported once: asking again, by a second
     upload or a second click, gives the first job back. A dry run always runs."""
-    file_key = hashlib.sha256(content).hexdigest()
-    if not dry_run and (earlier := _same_file(uow, company_id, kind, file_key)):
-        return earlier
-    now = datetime.now(UTC)
+    key = file_key(content)
     with uow:
-        job = Job(
-            company_id=company_id,
-            kind=kind,
-            status=PENDING,
-            dry_run=dry_run,
-            file_name=file_name,
-            file_key=file_key,
-            content=content,
-            requested_by_user_id=user_id,
-            attempts=0,
-            created_at=now,
-        )
+        if not dry_run and (earlier := _same_file(uow, company_id, kind, key)):
+            return earlier
+        job = _new_job(company_id, kind, user_id, dry_run=dry_run, file_name=file_name, file_key=key, content=content)
         uow.session.add(job)
         try:
             uow.session.flush()
-        except IntegrityError:  # the same file, asked for at the same moment
+        except IntegrityError:  # the same file, asked for at the same moment: the other request won
             uow.session.rollback()
-            return _same_file(uow, company_id, kind, file_key)
+            return _same_file(uow, company_id, kind, key)
         action = "import_dry_run" if dry_run else "import_requested"
-        _log(uow, company_id, user_id, action, job.id, {"kind": kind, "file_name": file_name, "file_key": file_key})
+        _log(uow, company_id, user_id, action, job.id, {"kind": kind, "file_name": file_name})
         uow.commit()
         return job
 
 
 def start_export(uow: UnitOfWork, company_id: int, filters: dict, user_id: int, email: str | None) -> Job:
-    now = datetime.now(UTC)
     with uow:
-        job = Job(company_id=company_id, kind=EXPORT, status=PENDING, dry_run=False, filters=filters,
-                  requested_by_user_id=user_id, requested_by_email=email, attempts=0, created_at=now)  # fmt: skip
+        job = _new_job(company_id, EXPORT_BOOKINGS, user_id, filters=filters, requested_by_email=email)
         uow.session.add(job)
         uow.session.flush()
         _log(uow, company_id, user_id, "export_requested", job.id, {"filters": filters})
@@ -62,52 +64,42 @@ def start_export(uow: UnitOfWork, company_id: int, filters: dict, user_id: int, 
         return job
 
 
-def claim_next(uow: UnitOfWork) -> tuple[int, str] | None:
-    """Take the oldest job waiting (or one a crashed worker left running); (id, kind) or None."""
+def claim_next(uow: UnitOfWork) -> JobInput | None:
+    """Take the oldest job waiting, or one a dead worker left running; None when there is none.
+    Replicas share the work: PostgreSQL skips a job another replica is claiming."""
     now = datetime.now(UTC)
-    query = (
-        select(Job)
-        .where(
-            or_(Job.status == PENDING, (Job.status == RUNNING) & (Job.started_at < now - STALE_AFTER)),
-            Job.attempts < MAX_ATTEMPTS,
-        )
-        .order_by(Job.id)
-        .limit(1)
-    )
+    stale = (Job.status == RUNNING) & (Job.started_at < now - STALE_AFTER)
+    query = select(Job).where(or_(Job.status == PENDING, stale)).order_by(Job.id).limit(1)
     with uow:
         if uow.session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        job = uow.session.scalar(query)
+        while (job := uow.session.scalar(query)) is not None and job.attempts >= MAX_ATTEMPTS:
+            _close(job, FAILED, error=GAVE_UP)
+            uow.session.flush()
         if job is None:
+            uow.commit()
             return None
         job.status, job.started_at, job.attempts = RUNNING, now, job.attempts + 1
         uow.commit()
-        return job.id, job.kind
+        return JobInput(job.id, job.company_id, job.kind, job.dry_run, job.content, job.filters,
+                        job.requested_by_user_id, job.requested_by_email)  # fmt: skip
 
 
-def job_input(uow: UnitOfWork, job_id: int) -> dict:
+def finish(uow: UnitOfWork, job_id: int, report: dict, **export_file) -> Job:
+    """The job done, with its report (and, for an export, file_name, file_path and file_size)."""
     with uow:
         job = uow.session.get(Job, job_id)
-        return {
-            "company_id": job.company_id,
-            "kind": job.kind,
-            "dry_run": job.dry_run,
-            "content": job.content,
-            "filters": job.filters,
-            "user_id": job.requested_by_user_id,
-            "email": job.requested_by_email,
-        }
+        _close(job, DONE, report=report, **export_file)
+        if job.kind != EXPORT_BOOKINGS:
+            _count_rows_in_log(uow, job)
+        uow.commit()
+        return job
 
 
-def finish(uow: UnitOfWork, job_id: int, report: dict | None = None, file_path: str | None = None,
-           file_size: int | None = None, error: str | None = None) -> Job:  # fmt: skip
+def fail(uow: UnitOfWork, job_id: int, error: str) -> Job:
     with uow:
         job = uow.session.get(Job, job_id)
-        job.status = FAILED if error else DONE
-        job.report, job.file_path, job.file_size, job.error = report, file_path, file_size, error
-        job.finished_at = datetime.now(UTC)
-        if job.kind != EXPORT and not error:
-            job.content = None  # the upload is not kept once imported
+        _close(job, FAILED, error=error)
         uow.commit()
         return job
 
@@ -136,28 +128,48 @@ def list_data_log(uow: UnitOfWork, company_id: int, limit: int, before_id: int |
         return list(uow.session.scalars(query.order_by(DataLogEntry.id.desc()).limit(limit)))
 
 
-def export_file(uow: UnitOfWork, company_id: int, job_id: int, user_id: int, first_chunk: bool) -> Job:
-    """The finished export; reading its start is a download, written to the data log."""
-    job = get_job(uow, company_id, job_id)
-    if job.kind != EXPORT or job.status != DONE:
-        raise NotFound(f"export {job_id} has no file yet")
-    if first_chunk:
-        with uow:
+def open_export(uow: UnitOfWork, company_id: int, job_id: int, user_id: int, downloading: bool) -> Job:
+    """The finished export; `downloading` (reading its start) is written to the data log."""
+    with uow:
+        job = uow.session.scalar(select(Job).where(Job.company_id == company_id, Job.id == job_id))
+        if job is None or job.kind != EXPORT_BOOKINGS:
+            raise NotFound(f"export {job_id} not found")
+        if job.status != DONE:
+            raise NotFound(f"export {job_id} has no file yet")
+        if downloading:
             _log(uow, company_id, user_id, "export_downloaded", job_id, {"file_size": job.file_size})
             uow.commit()
-    return job
+        return job
 
 
-def _same_file(uow: UnitOfWork, company_id: int, kind: str, file_key: str) -> Job | None:
+def _new_job(company_id: int, kind: str, user_id: int, **fields) -> Job:
+    return Job(company_id=company_id, kind=kind, status=PENDING, dry_run=fields.pop("dry_run", False),
+               requested_by_user_id=user_id, attempts=0, created_at=datetime.now(UTC), **fields)  # fmt: skip
+
+
+def _close(job: Job, status: str, **outcome) -> None:
+    job.status, job.finished_at = status, datetime.now(UTC)
+    for name, value in outcome.items():
+        setattr(job, name, value)
+    job.content = None  # the upload is not kept once the job is over
+
+
+def _count_rows_in_log(uow: UnitOfWork, job: Job) -> None:
+    entry = uow.session.scalar(select(DataLogEntry).where(DataLogEntry.job_id == job.id).order_by(DataLogEntry.id))
+    if entry is not None:
+        counts = {name: job.report[name] for name in ("rows", "created", "existing") if name in job.report}
+        entry.details = {**(entry.details or {}), **counts, "problems": len(job.report.get("problems", []))}
+
+
+def _same_file(uow: UnitOfWork, company_id: int, kind: str, key: str) -> Job | None:
     query = select(Job).where(
         Job.company_id == company_id,
         Job.kind == kind,
-        Job.file_key == file_key,
+        Job.file_key == key,
         Job.dry_run.is_(False),
         Job.status != FAILED,
     )
-    with uow:
-        return uow.session.scalar(query)
+    return uow.session.scalar(query)
 
 
 def _log(uow: UnitOfWork, company_id: int, user_id: int, action: str, job_id: int, details: dict) -> None:

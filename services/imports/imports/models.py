@@ -19,7 +19,7 @@ ONCE_PER_FILE = "status <> 'failed' AND NOT dry_run AND file_key IS NOT NULL"
 
 
 class Job(Base):
-    """An import of an uploaded file, or an export to a file; run by the job runner, one at a time each."""
+    """An import of an uploaded file, or an export to a file; the job runner takes them in turn."""
 
     __tablename__ = "jobs"
     __table_args__ = (
@@ -44,7 +44,7 @@ class Job(Base):
     dry_run: Mapped[bool] = mapped_column(Boolean)
     file_name: Mapped[str | None] = mapped_column(String(200))
     file_key: Mapped[str | None] = mapped_column(String(64))
-    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # the upload, until imported
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)  # the upload, until the job is over
     requested_by_user_id: Mapped[int] = mapped_column(BigInteger)
     requested_by_email: Mapped[str | None] = mapped_column(String(254))
     filters: Mapped[dict | None] = mapped_column(JSON)
@@ -62,7 +62,7 @@ class DataLogEntry(Base):
     """Who asked for which data, or brought which in, and when: Overview > Data log."""
 
     __tablename__ = "data_log"
-    __table_args__ = (Index("ix_data_log_company_id", "company_id", "id"),)
+    __table_args__ = (Index("ix_data_log_company_id", "company_id", "id"), Index("ix_data_log_job_id", "job_id"))
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     company_id: Mapped[int] = mapped_column(BigInteger)

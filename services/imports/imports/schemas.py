@@ -5,7 +5,7 @@ import binascii
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from imports.jobs import IMPORT_KINDS
+from imports.kinds import IMPORT_KINDS, JOB_KINDS
 from salon_infra.validation import MAX_ID
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -18,12 +18,16 @@ class Upload(fields.Field):
     """Base64 of the file's bytes, at most MAX_UPLOAD_BYTES once decoded."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, str) or len(value) > MAX_UPLOAD_BYTES * 4 // 3 + 4:
-            raise ValidationError(f"Must be base64 of at most {MAX_UPLOAD_BYTES // 2**20} MB.")
+        too_large = ValidationError(f"Must be base64 of at most {MAX_UPLOAD_BYTES // 2**20} MB.")
+        if not isinstance(value, str) or len(value) > (MAX_UPLOAD_BYTES + 2) // 3 * 4:
+            raise too_large
         try:
-            return base64.b64decode(value, validate=True)
+            content = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
             raise ValidationError("Not base64.") from None
+        if len(content) > MAX_UPLOAD_BYTES:
+            raise too_large
+        return content
 
 
 class RequestedBySchema(Schema):
@@ -53,7 +57,7 @@ class JobIdSchema(Schema):
 
 class ListJobsSchema(Schema):
     company_id = company_id
-    kind = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=30))
+    kind = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(JOB_KINDS))
     limit = fields.Integer(load_default=20, strict=True, validate=validate.Range(min=1, max=100))
 
 
@@ -80,6 +84,7 @@ class JobSchema(Schema):
     error = fields.String(allow_none=True)
     file_size = fields.Integer(allow_none=True)
     created_at = fields.AwareDateTime()
+    started_at = fields.AwareDateTime(allow_none=True)
     finished_at = fields.AwareDateTime(allow_none=True)
 
 

@@ -1,19 +1,16 @@
-"""Writing .xlsx exports as a stream: rows are written as they come, never held all at once, and no
-cell can run as a formula (see `formulas`).
+"""Writing .xlsx exports as a stream (`xlsx_stream`): rows are written as they come, never held all at
+once, and no cell can run as a formula (see `formulas`).
 
 The bookings export has the import's 13 columns, so that it can be imported again, then its own.
 """
 
 import contextlib
-import io
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import BinaryIO
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 from imports.domain.bookings_sheet import (
     BOOKING_COLUMNS,
@@ -23,6 +20,7 @@ from imports.domain.bookings_sheet import (
 )
 from imports.domain.formulas import neutralise
 from imports.domain.visit_status import BY_CODE
+from imports.domain.xlsx_stream import write_workbook
 
 BOOKINGS_EXPORT_COLUMNS = BOOKING_COLUMNS + EXPORT_ONLY_COLUMNS
 DATE_TIME_FORMAT = "dd.mm.yyyy hh:mm"
@@ -53,21 +51,16 @@ def write_sheet(
     target: str | BinaryIO, header: Sequence[str], rows: Iterable[Sequence[object]], title: str = "Export"
 ) -> int:
     """Write a one-sheet workbook to a path or a binary stream; returns the number of rows written.
-    Cells may be text, whole numbers, Decimals, booleans, naive datetimes or None."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append([neutralise(name) for name in header])
-    written = 0
+    Cells may be text, whole numbers, Decimals, booleans, naive datetimes or None. A path is removed
+    again if writing fails, so no half-written file is left."""
+    cells = ([_cell(value) for value in row] for row in rows)
     try:
-        for row in rows:
-            sheet.append([_cell(sheet, value) for value in row])
-            written += 1
+        return write_workbook(target, neutralise(title), DATE_TIME_FORMAT, [neutralise(name) for name in header], cells)
     except BaseException:
-        with contextlib.suppress(Exception):
-            workbook.save(io.BytesIO())  # openpyxl removes the rows' temporary file only when it saves
+        if isinstance(target, str):
+            with contextlib.suppress(OSError):
+                os.remove(target)
         raise
-    workbook.save(target)
-    return written
 
 
 def write_bookings(target: str | BinaryIO, bookings: Iterable[ExportedBooking]) -> int:
@@ -99,16 +92,12 @@ def booking_cells(booking: ExportedBooking) -> list[object]:
     ]
 
 
-def _cell(sheet, value: object) -> object:
+def _cell(value: object) -> object:
     if isinstance(value, str):
         return neutralise(value)
-    if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            raise ValueError("export local wall-clock times, naive: Excel has no time zones")
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_TIME_FORMAT
-        return cell
-    if value is None or isinstance(value, bool | int | Decimal):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        raise ValueError("export local wall-clock times, naive: Excel has no time zones")
+    if value is None or isinstance(value, bool | int | Decimal | datetime):
         return value
     raise TypeError(f"cannot export a {type(value).__name__}")
 

@@ -61,6 +61,7 @@ def upgrade() -> None:
         sa.Column("created_at", UtcDateTime(), nullable=False),
     )
     op.create_index("ix_data_log_company_id", "data_log", ["company_id", "id"])
+    op.create_index("ix_data_log_job_id", "data_log", ["job_id"])
 
 
 def downgrade() -> None:
