@@ -5,11 +5,11 @@ all or nothing, each row once however often the file is sent, and no notificatio
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
+from bookings.domain.appointments import BOOKED
 from bookings.domain.imports import ImportedVisit, schedule_conflicts
-from bookings.handlers import EVENT
 from bookings.models import NO_OVERLAP, Appointment, AppointmentService
 from salon_infra.database import UnitOfWork
 
@@ -30,15 +30,14 @@ def import_appointments(uow: UnitOfWork, company_id: int, command: dict) -> dict
         result = {"created": 0, "existing": len(rows) - len(new), "problems": problems}
         if problems or command["dry_run"] or not new:
             return result
-        appointments = [_appointment(company_id, command["created_by"], row) for row in new]
-        session.add_all(appointments)
         try:
-            session.flush()
+            ids = _insert_all(session, company_id, command["created_by"], new)
         except IntegrityError as problem:
             session.rollback()
             return {**result, "problems": [_race(problem)]}
-        for appointment in appointments:
-            uow.record_event("appointment_created", company_id, {"appointment": EVENT.dump(appointment)})
+        created_by = command["created_by"]
+        events = [{"appointment": _event(company_id, created_by, row, i)} for row, i in zip(new, ids, strict=True)]
+        uow.record_events([("appointment_created", company_id, data) for data in events])
         uow.commit()
     return {**result, "created": len(new)}
 
@@ -72,35 +71,63 @@ def _calendar(session, company_id: int, visits: list[ImportedVisit]) -> dict[int
     return calendar
 
 
-def _appointment(company_id: int, created_by: dict, row: dict) -> Appointment:
+def _insert_all(session, company_id: int, created_by: dict, rows: list[dict]) -> list[int]:
+    """Every appointment and its service lines in a few multi-row statements (an ORM unit of work
+    for 10,000 rows costs seconds); the new ids, in the rows' order."""
     now = datetime.now(UTC)
-    prices = sum(line["price"] for line in row["services"])
-    return Appointment(
-        company_id=company_id,
-        client_id=row["client_id"],
-        client_name=row["client_name"],
-        client_phone=row["client_phone"],
-        staff_member_id=row["staff_member_id"],
-        starts_at=row["starts_at"],
-        ends_at=row["ends_at"],
-        comment=row["comment"],
-        source=IMPORT_SOURCE,
-        created_by_kind=created_by["kind"],
-        created_by_id=created_by["id"],
-        visit_status=row["visit_status"],
-        import_key=row["key"],
-        discount=row["discount"],
-        total_price=max(prices - row["discount"], 0),
-        paid_amount=0,
-        prepayment_required=False,
-        version=1,
-        created_at=now,
-        updated_at=now,
-        services=[
-            AppointmentService(company_id=company_id, position=position, **line)
-            for position, line in enumerate(row["services"])
-        ],
-    )
+    values = [
+        {
+            "company_id": company_id,
+            "client_id": row["client_id"],
+            "client_name": row["client_name"],
+            "client_phone": row["client_phone"],
+            "staff_member_id": row["staff_member_id"],
+            "starts_at": row["starts_at"],
+            "ends_at": row["ends_at"],
+            "comment": row["comment"],
+            "source": IMPORT_SOURCE,
+            "created_by_kind": created_by["kind"],
+            "created_by_id": created_by["id"],
+            "visit_status": row["visit_status"],
+            "import_key": row["key"],
+            "discount": row["discount"],
+            "total_price": max(sum(line["price"] for line in row["services"]) - row["discount"], 0),
+            "paid_amount": 0,
+            "prepayment_required": False,
+            "version": 1,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for row in rows
+    ]
+    statement = insert(Appointment).returning(Appointment.id, sort_by_parameter_order=True)
+    ids = list(session.scalars(statement, values))
+    lines = [
+        {"appointment_id": appointment_id, "company_id": company_id, "position": position, **line}
+        for appointment_id, row in zip(ids, rows, strict=True)
+        for position, line in enumerate(row["services"])
+    ]
+    if lines:
+        session.execute(insert(AppointmentService), lines)
+    return ids
+
+
+def _event(company_id: int, created_by: dict, row: dict, appointment_id: int) -> dict:
+    """data.appointment of appointment_created, as AppointmentEventSchema writes it for one booked."""
+    return {
+        "id": appointment_id,
+        "company_id": company_id,
+        "client_id": row["client_id"],
+        "staff_member_id": row["staff_member_id"],
+        "starts_at": row["starts_at"].isoformat(),
+        "ends_at": row["ends_at"].isoformat(),
+        "service_ids": [line["service_id"] for line in row["services"]],
+        "source": IMPORT_SOURCE,
+        "created_by": created_by,
+        "visit_status": row["visit_status"],
+        "state": BOOKED,
+        "version": 1,
+    }
 
 
 def _race(problem: IntegrityError) -> dict:

@@ -67,6 +67,10 @@ class UnitOfWork:
     def record_event(self, event_type: str, company_id: int, event_data: dict) -> str:
         return outbox.record(self.session, event_type, company_id, event_data)
 
+    def record_events(self, events: list[tuple[str, int, dict]]) -> list[str]:
+        """Many events at once, in this transaction: (event_type, company_id, event_data) each."""
+        return outbox.record_many(self.session, events)
+
     def claim_event(self, event_id: str, consumer: str) -> bool:
         """Mark the event as handled by `consumer` in this transaction; False if it already was."""
         return outbox.claim(self.session, event_id, consumer)
