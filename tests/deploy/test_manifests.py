@@ -36,6 +36,7 @@ API_VERSIONS = {
     "ServiceAccount": "v1",
     "Service": "v1",
     "ConfigMap": "v1",
+    "PersistentVolumeClaim": "v1",
     "Secret": "v1",
     "Deployment": "apps/v1",
     "StatefulSet": "apps/v1",
