@@ -155,6 +155,7 @@ Salon platform is running. Ctrl-C stops it.
 
   Demo salon       company {company_id}, "Demo Salon", Europe/Berlin
   Booking widget   {url}/widget/{company_id}      (open it on a phone, or a narrow window)
+  Admin            {url}/admin/{company_id}       (Overview > Bookings: filters, delete, Excel export/import)
   Widget API       {url}/api/v1/companies/{company_id}/services
                    {url}/api/v1/companies/{company_id}/staff
                    {url}/api/v1/companies/{company_id}/slots?service_id=1
