@@ -39,7 +39,8 @@ class Exports(MethodView):
         """Export the filtered bookings to .xlsx; the file's link is emailed to you when it is ready."""
         user = staff_user()
         company = remote().companies.get(user.company_id)
-        requested_by = {"user_id": user.user_id, "email": _email_of(user)}
+        email = remote().scheduling.get_user(user.company_id, user.user_id)["email"]
+        requested_by = {"user_id": user.user_id, "email": email}
         job = remote().imports.start_export(
             user.company_id, {"filters": bookings_query(filters, company["timezone"]), "requested_by": requested_by}
         )
@@ -153,7 +154,3 @@ def _chunk(user, job_id: int, offset: int) -> dict:
 
 def _local_job(company_id: int, job: dict) -> dict:
     return in_local_time(job, remote().companies.get(company_id)["timezone"])
-
-
-def _email_of(user) -> str | None:
-    return next((u["email"] for u in remote().scheduling.list_users(user.company_id) if u["id"] == user.user_id), None)

@@ -147,6 +147,11 @@ class SchedulingService(HealthChecks):
         return USERS.dump(users.list_users(self.uow, query["company_id"]))
 
     @rpc
+    def get_user(self, company_id, user_id):
+        query = load(USER_ID, {"company_id": company_id, "user_id": user_id})
+        return USER.dump(users.get_user(self.uow, query["company_id"], query["user_id"]))
+
+    @rpc
     def create_user(self, company_id, user, acting_user_id=None):
         query = load(ACTING_USER, {"company_id": company_id, "acting_user_id": acting_user_id})
         new = load(NEW_USER, _fields("user", user))

@@ -6,9 +6,11 @@ from salon_infra.database import UnitOfWork
 from salon_infra.errors import InvalidInput
 from scheduling.domain.online_booking import (
     HIDDEN,
+    LAST_MINUTE,
     OnlineBookingRules,
     contact_problems,
     settings_problems,
+    timing_problems,
 )
 from scheduling.handlers import lookups
 from scheduling.handlers.schedules import SCHEDULES
@@ -41,8 +43,9 @@ def update_settings(uow: UnitOfWork, company_id: int, changes: dict) -> dict:
         problems = settings_problems(
             _rules(settings), company.last_name_field_enabled, company.middle_name_field_enabled
         )
-        if settings.search_from_minute > settings.search_until_minute:
-            problems["search_until"] = ["Must not be before search_from."]
+        problems.update(
+            timing_problems({"search_from": settings.search_from_minute, "search_until": settings.search_until_minute})
+        )
         if settings.online_staff_member_id is not None:
             lookups.require_staff_member(session, company_id, settings.online_staff_member_id)
         if problems:
@@ -77,7 +80,7 @@ def _defaults(company_id: int) -> OnlineBookingSettings:
         company_id=company_id,
         display_interval_minutes=None,
         search_from_minute=0,
-        search_until_minute=23 * 60 + 59,
+        search_until_minute=LAST_MINUTE,
         **asdict(OnlineBookingRules()),
     )
 

@@ -134,9 +134,11 @@ def prepare_slot_search(
         end = _local_midnight(date_to + timedelta(days=2), tz)
         ids = [performer.staff_member_id for performer in eligible]
         busy = BUSY.get(session, company_id, state.busy_version, ids, start, end) if ids and now < end else {}
+    offline = SlotTiming(state.step_minutes, state.step_minutes)  # staff book on the company's grid, all day
     groups: dict[SlotTiming, list[slots.StaffAvailability]] = {}
     for performer in eligible:
-        timing = _timing(state, performer, services) if online else SlotTiming(state.step_minutes, state.step_minutes)
+        timing = _timing(state, performer, services) if online else offline
+        # Grouped by what the engine searches with; the display interval applies to the merged answer.
         groups.setdefault(replace(timing, display_interval=0), []).append(
             slots.StaffAvailability(
                 performer.staff_member_id,
@@ -149,7 +151,7 @@ def prepare_slot_search(
     display = (
         effective_timing(state.timing, chosen.timing if chosen else NO_OVERRIDE, [s.timing for s in services])
         if online
-        else SlotTiming(state.step_minutes, state.step_minutes)
+        else offline
     ).display_interval
     not_before = state.rules.earliest_start(now) if online else now
     return SlotSearch(list(groups.items()), tz, display, date_from, date_to, not_before)

@@ -71,6 +71,11 @@ def list_users(uow: UnitOfWork, company_id: int) -> list[User]:
         return list(uow.session.scalars(select(User).where(User.company_id == company_id).order_by(User.name, User.id)))
 
 
+def get_user(uow: UnitOfWork, company_id: int, user_id: int) -> User:
+    with uow:
+        return _user(uow.session, company_id, user_id)
+
+
 def create_user(uow: UnitOfWork, company_id: int, user: dict, acting_user_id: int | None = None) -> User:
     with uow:
         lookups.company(uow.session, company_id)
