@@ -14,13 +14,15 @@ from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, func, select, tuple_
 
-from bookings.domain.appointments import OFFLINE_SOURCES, ONLINE_SOURCES, payment_status, state_of
-from bookings.models import Appointment, AppointmentService
+from bookings.domain.appointments import OFFLINE_SOURCES, ONLINE_SOURCES
+from bookings.domain.model import state_of
+from bookings.domain.pricing import payment_status
+from bookings.models import appointment_services, appointments
 from salon_infra.errors import InvalidInput
 from salon_infra.validation import MAX_ID
 
-APPOINTMENTS = Appointment.__table__
-LINES = AppointmentService.__table__
+APPOINTMENTS = appointments
+LINES = appointment_services
 SORTABLE = ("created_at", "starts_at")
 # What a phone number may be typed with; anything else is looked for in the name.
 PHONE_TYPED = re.compile(r"[0-9\s+()\-.]+")
@@ -30,10 +32,11 @@ ROW_COLUMNS = [
     for name in (
         "id", "created_at", "created_by_kind", "created_by_id", "source", "staff_member_id", "client_id",
         "client_name", "client_phone", "starts_at", "ends_at", "visit_status", "paid_amount", "total_price",
-        "discount", "cancelled_at", "deleted_at", "deleted_by_id", "booking_category", "comment",
+        "discount", "cancelled_at", "deleted_at", "deleted_by_id", "category_id", "group_event_id", "comment",
     )
 ]  # fmt: skip
-LINE_COLUMNS = [LINES.c.appointment_id, LINES.c.service_id, LINES.c.title, LINES.c.price, LINES.c.category_id]
+LINE_COLUMNS = [LINES.c.appointment_id, LINES.c.service_id, LINES.c.title, LINES.c.price, LINES.c.quantity,
+                LINES.c.discount, LINES.c.total, LINES.c.category_id]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class OverviewFilter:
     visit_statuses: Sequence[str] = ()
     client: str | None = None  # part of the name, any case, or of the phone's digits
     service_category_ids: Sequence[int] = ()
-    booking_categories: Sequence[str] = ()
+    category_ids: Sequence[int] = ()  # the company's appointment categories
     source: str = "all"  # all | online | offline
     paid: str = "all"  # all | paid_in_full | not_paid_in_full
     services: str = "all"  # all | with | without
@@ -110,8 +113,8 @@ def filter_conditions(company_id: int, f: OverviewFilter) -> list:
         conditions.append(client)
     if f.service_category_ids:
         conditions.append(_has_lines(company_id, LINES.c.category_id.in_(f.service_category_ids)))
-    if f.booking_categories:
-        conditions.append(a.booking_category.in_(f.booking_categories))
+    if f.category_ids:
+        conditions.append(a.category_id.in_(f.category_ids))
     if f.source != "all":
         conditions.append(a.source.in_(sorted(ONLINE_SOURCES if f.source == "online" else OFFLINE_SOURCES)))
     if f.paid != "all":
@@ -147,8 +150,9 @@ def assemble(rows: Sequence, lines: Sequence, page: PageRequest) -> OverviewPage
     services = defaultdict(list)
     for line in lines:
         services[line.appointment_id].append(
-            {"service_id": line.service_id, "title": line.title, "price": line.price, "category_id": line.category_id}
-        )
+            {"service_id": line.service_id, "title": line.title, "price": line.price, "quantity": line.quantity,
+             "discount": line.discount, "total": line.total, "category_id": line.category_id}
+        )  # fmt: skip
     last = shown[-1] if shown else None
     more = len(rows) > page.limit
     return OverviewPage(
@@ -213,6 +217,7 @@ def _row(row, services: list[dict]) -> dict:
         "deleted_at": row.deleted_at,
         "deleted_by_id": row.deleted_by_id,
         "cancelled_at": row.cancelled_at,
-        "booking_category": row.booking_category,
+        "category_id": row.category_id,
+        "group_event_id": row.group_event_id,
         "comment": row.comment,
     }

@@ -2,14 +2,20 @@
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from bookings.domain import commands
 from bookings.domain.appointments import SOURCES, VISIT_STATUS_CODES
+from bookings.domain.model import Actor, LineChange
+from bookings.domain.pricing import MAX_PRICE, MAX_QUANTITY, Discount, PriceProblem, percent_hundredths
+from salon_infra.extra_fields import TYPES
 from salon_infra.validation import MAX_ID
 
 MAX_LIST_DAYS = 62
 MAX_DELETED_AT_ONCE = 500
+MAX_LENGTH_MINUTES = 24 * 60
 E164 = r"^\+[1-9][0-9]{6,14}$"
+COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use #rrggbb.")
 
 company_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
 record_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
@@ -22,11 +28,74 @@ class ActorSchema(Schema):
     id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
+class ActorField(fields.Nested):
+    """An ActorSchema that loads as a domain Actor."""
+
+    def __init__(self, **kwargs):
+        super().__init__(ActorSchema, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        loaded = super()._deserialize(value, attr, data, **kwargs)
+        return Actor(loaded["kind"], loaded["id"])
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else {"kind": value.kind, "id": value.id}
+
+
+class DiscountSchema(Schema):
+    """An amount (minor units) or a percent (up to two decimals), not both."""
+
+    amount = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_PRICE * MAX_QUANTITY))
+    percent = fields.Raw(metadata={"description": "0 to 100, at most two decimals, e.g. 12.5"})
+
+    @validates_schema
+    def one_kind(self, data, **_):
+        if ("amount" in data) == ("percent" in data):
+            raise ValidationError("Give amount or percent.", "_schema")
+        if "percent" in data and (
+            isinstance(data["percent"], bool) or not isinstance(data["percent"], int | float | str)
+        ):
+            raise ValidationError("Must be a number.", "percent")
+
+    @post_load
+    def make(self, data, **_):
+        if "amount" in data:
+            return Discount(amount=data["amount"])
+        try:
+            return Discount(percent=percent_hundredths(data["percent"]))
+        except PriceProblem as problem:
+            raise ValidationError(problem.message, "percent") from None
+
+
+class LineChangeSchema(Schema):
+    id = fields.Integer(
+        strict=True, validate=validate.Range(min=1, max=MAX_ID), metadata={"description": "a kept line"}
+    )
+    service_id = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID),
+                                metadata={"description": "a new line of this service"})  # fmt: skip
+    quantity = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_QUANTITY))
+    price = fields.Integer(strict=True, validate=validate.Range(min=0, max=MAX_PRICE))
+    discount = fields.Nested(DiscountSchema)
+
+    @post_load
+    def make(self, data, **_):
+        return LineChange(**data)
+
+
 class ServiceLineSchema(Schema):
+    id = fields.Integer()
     service_id = fields.Integer()
     title = fields.String()
     duration_minutes = fields.Integer()
     price = fields.Integer()
+    quantity = fields.Integer()
+    discount = fields.Integer(metadata={"description": "minor units off the line"})
+    discount_percent = fields.Function(
+        lambda line: None if line.discount_percent is None else line.discount_percent / 100,
+        metadata={"description": "the percent entered, if the discount is one"},
+    )
+    subtotal = fields.Integer()
+    total = fields.Integer()
     category_id = fields.Integer(allow_none=True)
 
 
@@ -40,12 +109,19 @@ class AppointmentSchema(Schema):
     starts_at = fields.AwareDateTime()
     ends_at = fields.AwareDateTime()
     services = fields.List(fields.Nested(ServiceLineSchema))
-    booking_category = fields.String(allow_none=True)
+    category_id = fields.Integer(allow_none=True)
+    colour = fields.String(allow_none=True)
+    extra_fields = fields.Dict()
+    group_event_id = fields.Integer(allow_none=True)
     total_price = fields.Integer()
+    discount = fields.Integer()
+    due = fields.Integer()
     comment = fields.String()
     source = fields.String()
     created_by = fields.Nested(ActorSchema)
     visit_status = fields.String()
+    visit_status_changed_at = fields.AwareDateTime(allow_none=True)
+    visit_status_changed_by = fields.Nested(ActorSchema, allow_none=True)
     state = fields.String()
     cancelled_at = fields.AwareDateTime(allow_none=True)
     cancelled_by = fields.Nested(ActorSchema, allow_none=True)
@@ -60,37 +136,36 @@ class AppointmentSchema(Schema):
     updated_at = fields.AwareDateTime()
 
 
-class AppointmentEventSchema(AppointmentSchema):
-    """data.appointment of appointment_* events: the appointment without prices and notes."""
-
-    service_ids = fields.Function(lambda appointment: [line.service_id for line in appointment.services])
-
-    class Meta:
-        fields = (
-            "id", "company_id", "client_id", "staff_member_id", "starts_at", "ends_at", "service_ids",
-            "source", "created_by", "visit_status", "state", "version",
-        )  # fmt: skip
-
-
 class ClientSnapshotSchema(Schema):
     """The client's name and phone as they are when booked, kept with the booking for the overview."""
 
     name = fields.String(required=True, validate=validate.Length(max=200))
     phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(E164, error="Not E.164."))
 
+    @post_load
+    def make(self, data, **_):
+        return commands.ClientSnapshot(**data)
 
-booking_category = fields.String(
-    load_default=None,
-    allow_none=True,
-    validate=validate.Length(min=1, max=50),
-    metadata={"description": 'A label staff give a booking, e.g. "VIP".'},
-)
+
+def _record_id(**kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
+def _length(**kwargs):
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_LENGTH_MINUTES), **kwargs)
+
+
+def _tuple_of(items):
+    return tuple(items) if items is not None else None
 
 
 class CreateAppointmentSchema(Schema):
     client_id = record_id
     client = fields.Nested(ClientSnapshotSchema, load_default=None, allow_none=True)
-    booking_category = booking_category
+    category_id = _record_id(load_default=None, allow_none=True)
+    colour = fields.String(load_default=None, allow_none=True, validate=COLOUR)
+    extra_fields = fields.Dict(keys=fields.String(validate=validate.Length(max=50)), load_default=dict)
+    length_minutes = _length(load_default=None, allow_none=True)
     staff_member_ids = fields.List(
         fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
         load_default=None,
@@ -106,7 +181,7 @@ class CreateAppointmentSchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
-    created_by = fields.Nested(ActorSchema, required=True)
+    created_by = ActorField(required=True)
     idempotency_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
     visit_status = fields.String(load_default="pending", validate=validate.OneOf(list(VISIT_STATUS_CODES)))
 
@@ -116,19 +191,67 @@ class CreateAppointmentSchema(Schema):
         if len(set(staff)) != len(staff):
             raise ValidationError("A staff member is listed twice.", "staff_member_ids")
 
+    @post_load
+    def make(self, data, **_):
+        return commands.CreateAppointment(
+            **{
+                **data,
+                "staff_member_ids": _tuple_of(data["staff_member_ids"]),
+                "service_ids": tuple(data["service_ids"]),
+            }
+        )
+
+
+class EditAppointmentSchema(Schema):
+    """Only what is given changes; `services` lists every line the appointment keeps, in order."""
+
+    actor = ActorField(required=True)
+    services = fields.List(fields.Nested(LineChangeSchema), validate=validate.Length(max=20))
+    length_minutes = _length()
+    comment = fields.String(validate=validate.Length(max=1000))
+    category_id = _record_id(allow_none=True)
+    colour = fields.String(allow_none=True, validate=COLOUR)
+    extra_fields = fields.Dict(keys=fields.String(validate=validate.Length(max=50)))
+    version = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+    @post_load
+    def make(self, data, **_):
+        clear = frozenset(name for name in ("category_id", "colour") if name in data and data[name] is None)
+        values = {name: value for name, value in data.items() if value is not None}
+        if "services" in values:
+            values["services"] = tuple(values["services"])
+        return commands.EditAppointment(**values, clear=clear)
+
+
+class VisitStatusSchema(Schema):
+    visit_status = fields.String(required=True, validate=validate.OneOf(list(VISIT_STATUS_CODES)))
+    actor = ActorField(required=True)
+
+    @post_load
+    def make(self, data, **_):
+        return commands.SetVisitStatus(**data)
+
 
 class RescheduleSchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
     staff_member_id = fields.Integer(
         load_default=None, allow_none=True, strict=True, validate=validate.Range(min=1, max=MAX_ID)
     )
-    actor = fields.Nested(ActorSchema, required=True)
+    actor = ActorField(required=True)
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+
+    @post_load
+    def make(self, data, **_):
+        return commands.Reschedule(**data)
 
 
 class CancelSchema(Schema):
-    actor = fields.Nested(ActorSchema, required=True)
+    actor = ActorField(required=True)
     reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+
+    @post_load
+    def make(self, data, **_):
+        return commands.Cancel(**data)
 
 
 class ListAppointmentsSchema(Schema):
@@ -193,7 +316,7 @@ class OverviewQuerySchema(Schema):
         metadata={"description": "Part of the client's name (any case) or of their phone number's digits."},
     )
     service_category_ids = _ids(200)
-    booking_categories = fields.List(fields.String(validate=validate.Length(min=1, max=50)), load_default=list)
+    category_ids = _ids(200)
     source = fields.String(load_default="all", validate=validate.OneOf(["all", "online", "offline"]))
     paid = fields.String(load_default="all", validate=validate.OneOf(["all", "paid_in_full", "not_paid_in_full"]))
     services = fields.String(load_default="all", validate=validate.OneOf(["all", "with", "without"]))
@@ -217,7 +340,10 @@ class OverviewRowSchema(Schema):
     created_by = fields.Nested(ActorSchema)
     source = fields.String()
     staff_member_id = fields.Integer()
-    services = fields.List(fields.Nested(ServiceLineSchema(only=("service_id", "title", "price", "category_id"))))
+    services = fields.List(
+        fields.Nested(ServiceLineSchema(only=("service_id", "title", "price", "quantity", "discount", "total",
+                                              "category_id")))
+    )  # fmt: skip
     client_id = fields.Integer()
     client_name = fields.String(allow_none=True)
     client_phone = fields.String(allow_none=True)
@@ -232,7 +358,8 @@ class OverviewRowSchema(Schema):
     deleted_at = fields.AwareDateTime(allow_none=True)
     deleted_by_id = fields.Integer(allow_none=True)
     cancelled_at = fields.AwareDateTime(allow_none=True)
-    booking_category = fields.String(allow_none=True)
+    category_id = fields.Integer(allow_none=True)
+    group_event_id = fields.Integer(allow_none=True)
     comment = fields.String()
 
 
@@ -244,6 +371,10 @@ class OverviewPageSchema(Schema):
 class DeletingUserSchema(ActorSchema):
     kind = fields.String(required=True, validate=validate.Equal("user", error="Only staff users delete bookings."))
 
+    @post_load
+    def make(self, data, **_):
+        return Actor(data["kind"], data["id"])
+
 
 class DeleteAppointmentsSchema(Schema):
     appointment_ids = fields.List(
@@ -254,6 +385,10 @@ class DeleteAppointmentsSchema(Schema):
     actor = fields.Nested(DeletingUserSchema, required=True)
     may_delete_paid = fields.Boolean(load_default=False)
     may_delete_arrived = fields.Boolean(load_default=False)
+
+    @post_load
+    def make(self, data, **_):
+        return commands.DeleteAppointments(**{**data, "appointment_ids": tuple(data["appointment_ids"])})
 
 
 class SkippedSchema(Schema):
@@ -292,6 +427,8 @@ class ImportedAppointmentSchema(Schema):
     def ends_after_start(self, data, **_):
         if data["ends_at"] <= data["starts_at"]:
             raise ValidationError("Must be after starts_at.", "ends_at")
+        if data["discount"] > sum(line["price"] for line in data["services"]):
+            raise ValidationError("Must not exceed the services' prices.", "discount")
 
 
 def _time_zone(name: str) -> None:
@@ -312,3 +449,159 @@ class ImportAppointmentsSchema(Schema):
     appointments = fields.List(
         fields.Nested(ImportedAppointmentSchema), required=True, validate=validate.Length(max=20_000)
     )
+
+
+# ---------------------------------------------------------------- the calendar
+
+
+class PeriodSchema(Schema):
+    period_start = fields.AwareDateTime(required=True)
+    period_end = fields.AwareDateTime(required=True)
+    staff_member_ids = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
+        load_default=None, allow_none=True, validate=validate.Length(max=200),
+    )  # fmt: skip
+
+    @validates_schema
+    def bounded_range(self, data, **_):
+        span = data["period_end"] - data["period_start"]
+        if span.total_seconds() <= 0:
+            raise ValidationError("Must be after period_start.", "period_end")
+        if span.days > MAX_LIST_DAYS:
+            raise ValidationError(f"At most {MAX_LIST_DAYS} days at once.", "period_end")
+
+
+class GroupEventQuerySchema(PeriodSchema):
+    service_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)),
+                              load_default=None, allow_none=True, validate=validate.Length(max=50))  # fmt: skip
+    with_free_seats = fields.Boolean(load_default=False, metadata={"description": "only those not started with a seat"})
+
+
+class SeatSchema(Schema):
+    """A seat of a group event, as the event's window lists it."""
+
+    appointment_id = fields.Integer(attribute="id")
+    client_id = fields.Integer()
+    client_name = fields.String(allow_none=True)
+    client_phone = fields.String(allow_none=True)
+    visit_status = fields.String()
+    paid_amount = fields.Integer()
+    total_price = fields.Integer()
+
+
+class GroupEventSchema(Schema):
+    id = fields.Integer()
+    company_id = fields.Integer()
+    staff_member_id = fields.Integer()
+    service_id = fields.Integer()
+    service_title = fields.String()
+    title = fields.String(allow_none=True)
+    name = fields.String(metadata={"description": "the title, else the service's"})
+    price = fields.Integer()
+    category_id = fields.Integer(allow_none=True)
+    comment = fields.String()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    capacity = fields.Integer()
+    seats_taken = fields.Integer()
+    free_seats = fields.Integer()
+    state = fields.String()
+    version = fields.Integer()
+    created_at = fields.AwareDateTime()
+
+
+class GroupEventWithSeatsSchema(Schema):
+    group_event = fields.Nested(GroupEventSchema, attribute="event")
+    seats = fields.List(fields.Nested(SeatSchema))
+
+
+class NewGroupEventSchema(Schema):
+    staff_member_id = record_id
+    service_id = record_id
+    starts_at = fields.AwareDateTime(required=True)
+    length_minutes = _length(load_default=None, allow_none=True)
+    capacity = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=500))
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    category_id = _record_id(load_default=None, allow_none=True)
+    created_by = ActorField(required=True)
+
+    @post_load
+    def make(self, data, **_):
+        return commands.CreateGroupEvent(**data)
+
+
+class GroupEventChangesSchema(Schema):
+    actor = ActorField(required=True)
+    starts_at = fields.AwareDateTime()
+    length_minutes = _length()
+    capacity = fields.Integer(strict=True, validate=validate.Range(min=1, max=500))
+    title = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
+    comment = fields.String(validate=validate.Length(max=1000))
+
+    @post_load
+    def make(self, data, **_):
+        clear = frozenset({"title"}) if "title" in data and data["title"] is None else frozenset()
+        return commands.ChangeGroupEvent(**{k: v for k, v in data.items() if v is not None}, clear=clear)
+
+
+class BookSeatSchema(Schema):
+    client_id = record_id
+    client = fields.Nested(ClientSnapshotSchema, load_default=None, allow_none=True)
+    source = fields.String(required=True, validate=validate.OneOf(SOURCES))
+    created_by = ActorField(required=True)
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    idempotency_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
+
+    @post_load
+    def make(self, data, **_):
+        return commands.BookSeat(**data)
+
+
+class NewBreakSchema(Schema):
+    staff_member_id = record_id
+    starts_at = fields.AwareDateTime(required=True)
+    ends_at = fields.AwareDateTime(required=True)
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    actor = ActorField(required=True)
+
+    @post_load
+    def make(self, data, **_):
+        return commands.AddBreak(**data)
+
+
+class BreakSchema(Schema):
+    id = fields.Integer()
+    staff_member_id = fields.Integer()
+    starts_at = fields.AwareDateTime()
+    ends_at = fields.AwareDateTime()
+    note = fields.String(allow_none=True)
+    state = fields.String()
+    created_by_id = fields.Integer()
+    version = fields.Integer()
+
+
+class CalendarSchema(Schema):
+    appointments = fields.List(fields.Nested(AppointmentSchema))
+    group_events = fields.List(fields.Nested(GroupEventSchema))
+    breaks = fields.List(fields.Nested(BreakSchema))
+
+
+class CategorySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    colour = fields.String(required=True, validate=COLOUR)
+
+
+class ExtraFieldSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=50))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    type = fields.String(required=True, validate=validate.OneOf(TYPES))
+    required = fields.Boolean(load_default=False)
+    options = fields.List(fields.String(validate=validate.Length(min=1, max=100)), load_default=list,
+                          validate=validate.Length(max=100))  # fmt: skip
+
+
+class ActorOnlySchema(Schema):
+    actor = ActorField(required=True)
+    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))

@@ -2,31 +2,66 @@
 
 from nameko.rpc import rpc
 
-from bookings import handlers, imports
+from bookings import imports
+from bookings.handlers import appointments, breaks, calendar, group_events, overview, settings
 from bookings.schemas import (
+    ActorOnlySchema,
     AppointmentSchema,
+    BookSeatSchema,
+    BreakSchema,
+    CalendarSchema,
     CancelSchema,
+    CategorySchema,
     CreateAppointmentSchema,
     DeleteAppointmentsSchema,
     DeletionSchema,
+    EditAppointmentSchema,
+    ExtraFieldSchema,
+    GroupEventChangesSchema,
+    GroupEventQuerySchema,
+    GroupEventSchema,
+    GroupEventWithSeatsSchema,
     ImportAppointmentsSchema,
     LinkRescheduleSchema,
     LinkSchema,
     ListAppointmentsSchema,
+    NewBreakSchema,
+    NewGroupEventSchema,
     OverviewPageSchema,
     OverviewQuerySchema,
     PaymentSchema,
+    PeriodSchema,
     RecordIdsSchema,
     RescheduleSchema,
+    SeatSchema,
+    VisitStatusSchema,
 )
 from salon_infra.dependencies import Database, HealthChecks, Secret, TimedRpcProxy
-from salon_infra.validation import load
+from salon_infra.errors import InvalidInput
+from salon_infra.extra_fields import FieldDefinition
+from salon_infra.validation import MAX_ID, load
 
 APPOINTMENT = AppointmentSchema()
 APPOINTMENTS = AppointmentSchema(many=True)
 OVERVIEW_PAGE = OverviewPageSchema()
 DELETION = DeletionSchema()
-CLIENT_ONLINE = {"source": "widget"}
+GROUP_EVENT = GroupEventSchema()
+GROUP_EVENTS = GroupEventSchema(many=True)
+WITH_SEATS = GroupEventWithSeatsSchema()
+SEATS = SeatSchema(many=True)
+BREAK = BreakSchema()
+CALENDAR = CalendarSchema()
+CATEGORY = CategorySchema()
+CATEGORIES = CategorySchema(many=True)
+EXTRA_FIELD = ExtraFieldSchema()
+EXTRA_FIELDS = ExtraFieldSchema(many=True)
+CLIENT_ONLINE = "widget"
+
+
+def _object(name: str, value) -> dict:
+    if not isinstance(value, dict):
+        raise InvalidInput.field(name, "Must be an object.")
+    return value
 
 
 class BookingsService(HealthChecks):
@@ -35,121 +70,264 @@ class BookingsService(HealthChecks):
     scheduling = TimedRpcProxy("scheduling")
     link_secret = Secret("BOOKING_LINK_SECRET")
 
+    # ---------------------------------------------------------------- appointments
+
     @rpc
     def create_appointment(self, company_id, appointment):
-        ids = load(RecordIdsSchema(), {"company_id": company_id})
-        command = load(CreateAppointmentSchema(), appointment)
-        booked = handlers.create_appointment(
-            self.uow, self.scheduling.quote_appointment, self.link_secret, ids["company_id"], command
+        company = self._company(company_id)
+        command = load(CreateAppointmentSchema(), _object("appointment", appointment))
+        booked = appointments.create_appointment(
+            self.uow, self.scheduling.quote_appointment, self.link_secret, company, command
         )
         return self._booked(booked)
 
     @rpc
+    def edit_appointment(self, company_id, appointment_id, changes):
+        """Service lines (add, remove, price, quantity, discount), length, comment, category, colour, extra fields."""
+        ids = self._ids(company_id, appointment_id)
+        command = load(EditAppointmentSchema(), _object("changes", changes))
+        edited = appointments.edit_appointment(
+            self.uow, self.scheduling.quote_appointment, ids["company_id"], ids["appointment_id"], command
+        )
+        return APPOINTMENT.dump(edited)
+
+    @rpc
+    def set_visit_status(self, company_id, appointment_id, change):
+        ids = self._ids(company_id, appointment_id)
+        command = load(VisitStatusSchema(), _object("change", change))
+        return APPOINTMENT.dump(
+            appointments.set_visit_status(self.uow, ids["company_id"], ids["appointment_id"], command)
+        )
+
+    @rpc
     def reschedule_appointment(self, company_id, appointment_id, change):
         ids = self._ids(company_id, appointment_id)
-        command = load(RescheduleSchema(), change)
-        appointment = handlers.reschedule_appointment(
-            self.uow,
-            self.scheduling.quote_appointment,
-            self.link_secret,
-            ids["company_id"],
-            ids["appointment_id"],
+        command = load(RescheduleSchema(), _object("change", change))
+        moved = appointments.reschedule_appointment(
+            self.uow, self.scheduling.quote_appointment, self.link_secret, ids["company_id"], ids["appointment_id"],
             command,
-        )
-        return APPOINTMENT.dump(appointment)
+        )  # fmt: skip
+        return APPOINTMENT.dump(moved)
 
     @rpc
     def cancel_appointment(self, company_id, appointment_id, cancellation):
         ids = self._ids(company_id, appointment_id)
-        command = load(CancelSchema(), cancellation)
+        command = load(CancelSchema(), _object("cancellation", cancellation))
         return APPOINTMENT.dump(
-            handlers.cancel_appointment(self.uow, ids["company_id"], ids["appointment_id"], **command)
+            appointments.cancel_appointment(self.uow, ids["company_id"], ids["appointment_id"], command)
         )
 
     @rpc
     def get_appointment(self, company_id, appointment_id):
         ids = self._ids(company_id, appointment_id)
-        return APPOINTMENT.dump(handlers.get_appointment(self.uow, ids["company_id"], ids["appointment_id"]))
+        return APPOINTMENT.dump(appointments.get_appointment(self.uow, ids["company_id"], ids["appointment_id"]))
 
     @rpc
     def list_appointments(self, company_id, query):
-        ids = load(RecordIdsSchema(), {"company_id": company_id})
-        return APPOINTMENTS.dump(
-            handlers.list_appointments(self.uow, ids["company_id"], load(ListAppointmentsSchema(), query))
+        company = self._company(company_id)
+        found = appointments.list_appointments(
+            self.uow, company, load(ListAppointmentsSchema(), _object("query", query))
         )
-
-    @rpc
-    def list_overview(self, company_id, query):
-        ids = load(RecordIdsSchema(), {"company_id": company_id})
-        page = handlers.list_overview(self.uow, ids["company_id"], load(OverviewQuerySchema(), query))
-        return OVERVIEW_PAGE.dump(page)
-
-    @rpc
-    def delete_appointments(self, company_id, command):
-        ids = load(RecordIdsSchema(), {"company_id": company_id})
-        deletion = handlers.delete_appointments(self.uow, ids["company_id"], load(DeleteAppointmentsSchema(), command))
-        return DELETION.dump(deletion)
-
-    @rpc
-    def get_appointment_by_link(self, token):
-        appointment = self._by_link(token)
-        return APPOINTMENT.dump(appointment)
+        return APPOINTMENTS.dump(found)
 
     @rpc
     def record_payment(self, company_id, appointment_id, payment):
         ids = self._ids(company_id, appointment_id)
-        amount = load(PaymentSchema(), payment)["amount"]
-        return APPOINTMENT.dump(handlers.record_payment(self.uow, ids["company_id"], ids["appointment_id"], amount))
+        amount = load(PaymentSchema(), _object("payment", payment))["amount"]
+        return APPOINTMENT.dump(appointments.record_payment(self.uow, ids["company_id"], ids["appointment_id"], amount))
+
+    @rpc
+    def list_overview(self, company_id, query):
+        company = self._company(company_id)
+        page = overview.list_overview(self.uow, company, load(OverviewQuerySchema(), _object("query", query)))
+        return OVERVIEW_PAGE.dump(page)
+
+    @rpc
+    def delete_appointments(self, company_id, command):
+        company = self._company(company_id)
+        deletion = appointments.delete_appointments(
+            self.uow, company, load(DeleteAppointmentsSchema(), _object("command", command))
+        )
+        return DELETION.dump(deletion)
+
+    @rpc
+    def import_appointments(self, company_id, command):
+        """A calendar from a spreadsheet: {created, existing, problems}; all or nothing (see bookings.imports)."""
+        company = self._company(company_id)
+        return imports.import_appointments(self.uow, company, load(ImportAppointmentsSchema(), command))
+
+    # ---------------------------------------------------------------- the calendar
+
+    @rpc
+    def calendar(self, company_id, query):
+        """{appointments (not seats), group_events (each with its seats), breaks} of the period."""
+        company = self._company(company_id)
+        period = calendar.calendar(self.uow, company, load(PeriodSchema(), _object("query", query)))
+        answer = CALENDAR.dump(period)
+        for event in answer["group_events"]:
+            event["seats"] = SEATS.dump(period.seats.get(event["id"], []))
+        return answer
+
+    # ---------------------------------------------------------------- group events
+
+    @rpc
+    def create_group_event(self, company_id, group_event):
+        company = self._company(company_id)
+        command = load(NewGroupEventSchema(), _object("group_event", group_event))
+        created = group_events.create_group_event(self.uow, self.scheduling.quote_appointment, company, command)
+        return WITH_SEATS.dump(group_events.EventWithSeats(created, []))
+
+    @rpc
+    def get_group_event(self, company_id, group_event_id):
+        company, event_id = self._company(company_id), self._id("group_event_id", group_event_id)
+        return WITH_SEATS.dump(group_events.get_group_event(self.uow, company, event_id))
+
+    @rpc
+    def list_group_events(self, company_id, query):
+        company = self._company(company_id)
+        found = group_events.list_group_events(
+            self.uow, company, load(GroupEventQuerySchema(), _object("query", query))
+        )
+        return GROUP_EVENTS.dump(found)
+
+    @rpc
+    def change_group_event(self, company_id, group_event_id, changes):
+        company, event_id = self._company(company_id), self._id("group_event_id", group_event_id)
+        command = load(GroupEventChangesSchema(), _object("changes", changes))
+        return WITH_SEATS.dump(group_events.change_group_event(self.uow, company, event_id, command))
+
+    @rpc
+    def cancel_group_event(self, company_id, group_event_id, cancellation):
+        company, event_id = self._company(company_id), self._id("group_event_id", group_event_id)
+        command = load(ActorOnlySchema(), _object("cancellation", cancellation))
+        cancelled = group_events.cancel_group_event(self.uow, company, event_id, command["actor"], command["reason"])
+        return WITH_SEATS.dump(cancelled)
+
+    @rpc
+    def book_seat(self, company_id, group_event_id, seat):
+        """A client's seat in a group event: {appointment, link_token, replayed}; NoFreeSeat when full."""
+        company, event_id = self._company(company_id), self._id("group_event_id", group_event_id)
+        command = load(BookSeatSchema(), _object("seat", seat))
+        return self._booked(group_events.book_seat(self.uow, self.link_secret, company, event_id, command))
+
+    # ---------------------------------------------------------------- breaks
+
+    @rpc
+    def add_break(self, company_id, break_):
+        company = self._company(company_id)
+        command = load(NewBreakSchema(), _object("break", break_))
+        return BREAK.dump(breaks.add_break(self.uow, self.scheduling.get_staff_member, company, command))
+
+    @rpc
+    def get_break(self, company_id, break_id):
+        company, found = self._company(company_id), self._id("break_id", break_id)
+        return BREAK.dump(breaks.get_break(self.uow, company, found))
+
+    @rpc
+    def remove_break(self, company_id, break_id, actor):
+        company, found = self._company(company_id), self._id("break_id", break_id)
+        who = load(ActorOnlySchema(), {"actor": actor})["actor"]
+        return BREAK.dump(breaks.remove_break(self.uow, company, found, who))
+
+    # ---------------------------------------------------------------- categories and extra fields
+
+    @rpc
+    def list_categories(self, company_id):
+        return CATEGORIES.dump(settings.list_categories(self.uow, self._company(company_id)))
+
+    @rpc
+    def create_category(self, company_id, category):
+        company = self._company(company_id)
+        new = load(CategorySchema(), _object("category", category))
+        return CATEGORY.dump(settings.create_category(self.uow, company, new["title"], new["colour"]))
+
+    @rpc
+    def update_category(self, company_id, category_id, changes):
+        company, found = self._company(company_id), self._id("category_id", category_id)
+        changes = load(CategorySchema(partial=True), _object("changes", changes))
+        return CATEGORY.dump(settings.update_category(self.uow, company, found, changes))
+
+    @rpc
+    def delete_category(self, company_id, category_id):
+        settings.delete_category(self.uow, self._company(company_id), self._id("category_id", category_id))
+
+    @rpc
+    def list_extra_fields(self, company_id):
+        return EXTRA_FIELDS.dump(settings.list_extra_fields(self.uow, self._company(company_id)))
+
+    @rpc
+    def create_extra_field(self, company_id, extra_field):
+        company = self._company(company_id)
+        new = load(ExtraFieldSchema(), _object("extra_field", extra_field))
+        definition = FieldDefinition(new["code"], new["title"], new["type"], new["required"], tuple(new["options"]))
+        return EXTRA_FIELD.dump(settings.create_extra_field(self.uow, company, definition))
+
+    @rpc
+    def update_extra_field(self, company_id, code, changes):
+        company = self._company(company_id)
+        changes = load(ExtraFieldSchema(partial=True, exclude=("code",)), _object("changes", changes))
+        return EXTRA_FIELD.dump(settings.update_extra_field(self.uow, company, str(code), changes))
+
+    @rpc
+    def delete_extra_field(self, company_id, code):
+        settings.delete_extra_field(self.uow, self._company(company_id), str(code))
+
+    # ---------------------------------------------------------------- the client's own link
+
+    @rpc
+    def get_appointment_by_link(self, token):
+        return APPOINTMENT.dump(self._by_link(token))
 
     @rpc
     def reschedule_by_link(self, token, change):
         """A client moves their own booking: online rules apply (working hours, slot grid, the cutoff)."""
         appointment = self._client_may_change(token)
-        command = {
-            **load(LinkRescheduleSchema(), change),
-            "staff_member_id": None,
-            "actor": {"kind": "client", "id": appointment.client_id},
-            **CLIENT_ONLINE,
-        }
-        moved = handlers.reschedule_appointment(
-            self.uow,
-            self.scheduling.quote_appointment,
-            self.link_secret,
-            appointment.company_id,
-            appointment.id,
+        starts_at = load(LinkRescheduleSchema(), _object("change", change))["starts_at"]
+        command = RescheduleSchema().load({"starts_at": starts_at.isoformat(), "source": CLIENT_ONLINE,
+                                           "actor": {"kind": "client", "id": appointment.client_id}})  # fmt: skip
+        moved = appointments.reschedule_appointment(
+            self.uow, self.scheduling.quote_appointment, self.link_secret, appointment.company_id, appointment.id,
             command,
-        )
+        )  # fmt: skip
         return APPOINTMENT.dump(moved)
 
     @rpc
     def cancel_by_link(self, token):
         appointment = self._client_may_change(token)
-        actor = {"kind": "client", "id": appointment.client_id}
-        return APPOINTMENT.dump(handlers.cancel_appointment(self.uow, appointment.company_id, appointment.id, actor))
+        command = CancelSchema().load({"actor": {"kind": "client", "id": appointment.client_id}})
+        return APPOINTMENT.dump(appointments.cancel_appointment(self.uow, appointment.company_id, appointment.id,
+                                                                command))  # fmt: skip
 
     def _client_may_change(self, token):
         appointment = self._by_link(token)
         rules = self.scheduling.get_online_booking_rules(appointment.company_id)
-        handlers.check_client_change(appointment, rules["change_cutoff_minutes"])
+        appointments.check_client_change(appointment, rules["change_cutoff_minutes"])
         return appointment
 
     def _by_link(self, token):
-        return handlers.appointment_by_link(self.uow, self.link_secret, load(LinkSchema(), {"token": token})["token"])
+        token = load(LinkSchema(), {"token": token})["token"]
+        return appointments.appointment_by_link(self.uow, self.link_secret, token)
+
+    # ---------------------------------------------------------------- internals
+
+    @staticmethod
+    def _company(company_id) -> int:
+        return load(RecordIdsSchema(), {"company_id": company_id})["company_id"]
+
+    @staticmethod
+    def _id(name: str, value) -> int:
+        if type(value) is not int or not 1 <= value <= MAX_ID:
+            raise InvalidInput.field(name, "Not a record id.")
+        return value
 
     @staticmethod
     def _ids(company_id, appointment_id) -> dict:
         return load(RecordIdsSchema(), {"company_id": company_id, "appointment_id": appointment_id})
 
     @staticmethod
-    def _booked(booked: handlers.Booked) -> dict:
+    def _booked(booked: appointments.Booked) -> dict:
         return {
             "appointment": APPOINTMENT.dump(booked.appointment),
             "link_token": booked.link_token,
             "replayed": booked.replayed,
         }
-
-    @rpc
-    def import_appointments(self, company_id, command):
-        """A calendar from a spreadsheet: {created, existing, problems}; all or nothing (see bookings.imports)."""
-        ids = load(RecordIdsSchema(), {"company_id": company_id})
-        return imports.import_appointments(self.uow, ids["company_id"], load(ImportAppointmentsSchema(), command))

@@ -41,14 +41,16 @@ def company_id():
 
 
 class FakeScheduling:
-    """Stands in for scheduling.quote_appointment: service 1 takes 60 min, 2 takes 30, 3 takes 90;
-    1 is in category 100, 2 in category 200, 3 in none."""
+    """Stands in for scheduling's RPCs: service 1 takes 60 min, 2 takes 30, 3 takes 90, 4 (a group
+    class) 60; 1 is in category 100, 2 in category 200, the others in none; each costs 2500."""
 
-    durations = {1: 60, 2: 30, 3: 90}
-    categories = {1: 100, 2: 200, 3: None}
+    durations = {1: 60, 2: 30, 3: 90, 4: 60}
+    categories = {1: 100, 2: 200, 3: None, 4: None}
 
     def __init__(self):
+        self.unknown_staff: set[int] = set()
         self.off_duty: set[int] = set()
+        self.not_performing: dict[int, set[int]] = {}  # staff member -> services they do not perform
         self.staff = [5, 6]  # everyone, when a query names nobody
         self.prepaid: set[int] = set()  # staff members whose bookings must be prepaid
         self.queries: list[dict] = []
@@ -58,9 +60,16 @@ class FakeScheduling:
 
         self.queries.append(query)
         starts_at = datetime.fromisoformat(query["starts_at"])
+        if unknown := [s for s in query["service_ids"] if s not in self.durations]:
+            from salon_infra.errors import InvalidInput
+
+            raise InvalidInput.field("service_ids", f"No service {unknown[0]}.")
         minutes = sum(self.durations[service_id] for service_id in query["service_ids"])
         quotes, problems = [], {}
         for staff_member_id in query["staff_member_ids"] or self.staff:
+            if set(query["service_ids"]) & self.not_performing.get(staff_member_id, set()):
+                problems[str(staff_member_id)] = "does not perform these services"
+                continue
             if staff_member_id in self.off_duty:
                 problems[str(staff_member_id)] = "outside working hours"
                 continue
@@ -83,6 +92,13 @@ class FakeScheduling:
                 }
             )
         return {"quotes": quotes, "problems": problems}
+
+    def get_staff_member(self, company_id: int, staff_member_id: int) -> dict:
+        from salon_infra.errors import NotFound
+
+        if staff_member_id in self.unknown_staff:
+            raise NotFound(f"staff member {staff_member_id} not found")
+        return {"id": staff_member_id, "name": f"Staff {staff_member_id}"}
 
 
 @pytest.fixture

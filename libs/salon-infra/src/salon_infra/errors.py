@@ -31,7 +31,16 @@ class InvalidInput(ServiceError):
 
 
 class Conflict(ServiceError):
-    """The change clashes with the current state, e.g. a slot already taken."""
+    """The change clashes with the current state, e.g. a slot already taken. `errors`, when
+    given, names the fields whose values clash, as InvalidInput does."""
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message, errors or {})
+        self.errors = errors or {}
+
+    @classmethod
+    def field(cls, field: str, problem: str) -> "Conflict":
+        return cls(f"{field}: {problem}", {field: [problem]})
 
 
 class AuthenticationFailed(ServiceError):

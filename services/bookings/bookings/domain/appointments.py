@@ -1,11 +1,13 @@
-"""Rules about appointments that need neither a database nor a broker."""
+"""Rules about booking that need neither a database nor a broker: where bookings come from, whom
+"any specialist" gives a booking to, what a retry is, and when a client may still change theirs."""
 
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+
+from bookings.domain.model import ServiceLine
 
 SOURCES = ("widget", "admin", "mobile", "import", "api")
 ONLINE_SOURCES = frozenset({"widget", "api"})
@@ -13,19 +15,6 @@ OFFLINE_SOURCES = frozenset(SOURCES) - ONLINE_SOURCES
 
 # Visit statuses with the numbers the seed's Excel import uses.
 VISIT_STATUS_CODES = {"no_show": -1, "pending": 0, "arrived": 1, "confirmed": 2}
-
-BOOKED, CANCELLED, DELETED = "booked", "cancelled", "deleted"
-NOT_PAID, PARTLY_PAID, PAID = "not_paid", "partly_paid", "paid"
-MANUAL_REFUND = "manual_refund_required"
-
-
-@dataclass(frozen=True)
-class ServiceLine:
-    service_id: int
-    title: str
-    duration_minutes: int
-    price: int  # minor units of the company's currency
-    category_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -59,43 +48,6 @@ def request_fingerprint(request: Mapping) -> str:
     """Identifies a create request, so a reused idempotency key with other content is caught."""
     canonical = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def state_of(cancelled_at: datetime | None, deleted_at: datetime | None) -> str:
-    if deleted_at is not None:
-        return DELETED
-    return CANCELLED if cancelled_at is not None else BOOKED
-
-
-class Deletable(Protocol):
-    deleted_at: datetime | None
-    paid_amount: int
-    visit_status: str
-
-
-def deletion_problem(appointment: Deletable | None, *, may_delete_paid: bool, may_delete_arrived: bool) -> str | None:
-    """Why a user may not delete this booking, or None when they may. Deleting is for good:
-    a deleted booking cannot come back, so one already deleted is reported, not deleted again."""
-    if appointment is None:
-        return "not found"
-    if appointment.deleted_at is not None:
-        return "already deleted"
-    if appointment.paid_amount > 0 and not may_delete_paid:
-        return "paid: you may not delete paid bookings"
-    if appointment.visit_status == "arrived" and not may_delete_arrived:
-        return "arrived: you may not delete bookings whose client has arrived"
-    return None
-
-
-def payment_status(total_price: int, paid_amount: int) -> str:
-    if paid_amount <= 0:
-        return PAID if total_price == 0 else NOT_PAID
-    return PAID if paid_amount >= total_price else PARTLY_PAID
-
-
-def refund_on_cancel(paid_amount: int) -> str | None:
-    """Cancelling never refunds by itself: money paid is left for an administrator to refund by hand."""
-    return MANUAL_REFUND if paid_amount > 0 else None
 
 
 def client_change_problem(starts_at: datetime, now: datetime, cutoff_minutes: int) -> str | None:

@@ -1,4 +1,4 @@
-from bookings.models import Base
+from bookings.models import metadata
 from salon_infra.migrations import run_env
 
-run_env(Base.metadata)
+run_env(metadata)

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 import pytest
+from tests.integration import act as handlers
 from tests.integration.rpc import rpc
 from tests.integration.test_handlers import MONDAY_10, STAFF_ACTOR, book, events_for
 
-from bookings import handlers
 from bookings.exceptions import AppointmentClosed
 from bookings.models import Appointment
 from salon_infra.errors import InvalidInput

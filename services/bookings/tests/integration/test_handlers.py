@@ -4,8 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from tests.integration import act as handlers
 
-from bookings import handlers
 from bookings.exceptions import AppointmentClosed, SlotTaken
 from bookings.models import Appointment
 from salon_infra.database import UnitOfWork
@@ -39,7 +39,7 @@ def events_for(uow, appointment_id):
     with uow:
         bodies = uow.session.scalars(select(outbox_table.c.body).order_by(outbox_table.c.id)).all()
     messages = [json.loads(body) for body in bodies]
-    return [m for m in messages if m["data"]["appointment"]["id"] == appointment_id]
+    return [m for m in messages if m["data"].get("appointment", {}).get("id") == appointment_id]
 
 
 def test_a_booking_is_stored_with_its_services_and_an_event(uow, scheduling, company_id):

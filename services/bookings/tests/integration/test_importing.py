@@ -2,9 +2,11 @@
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from tests.integration.test_handlers import book, events_for
 
 from bookings import imports
+from bookings.models import Appointment
 
 MONDAY_9 = datetime(2027, 6, 7, 9, 0, tzinfo=UTC)
 USER = {"kind": "user", "id": 1}
@@ -37,7 +39,7 @@ def test_rows_become_bookings_once_however_often_the_file_is_sent(uow, company_i
     rows = [row(2, MONDAY_9), row(3, MONDAY_9 + timedelta(hours=1)), row(4, MONDAY_9, staff=6)]
     assert run(uow, company_id, rows) == {"created": 3, "existing": 0, "problems": []}
     assert run(uow, company_id, rows) == {"created": 0, "existing": 3, "problems": []}
-    page = imports.select(imports.Appointment).where(imports.Appointment.company_id == company_id)
+    page = select(Appointment).where(Appointment.company_id == company_id)
     with uow:
         stored = list(uow.session.scalars(page))
     assert len(stored) == 3

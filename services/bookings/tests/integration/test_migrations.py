@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
+from tests.integration import act as handlers
 from tests.integration.test_handlers import book
 from tests.integration.test_overview import overview
 
-from bookings import handlers
-from bookings.models import Base
+from bookings.models import metadata
 from salon_infra.database import UnitOfWork, create_engine_for, session_factory, with_driver
 from salon_infra.migrations import alembic_config, upgrade
 from salon_infra.testing import schema_drift, temporary_database
@@ -31,7 +31,7 @@ def drift(url: str) -> list:
     with warnings.catch_warnings():
         # SQLite cannot reflect the PostgreSQL-only expression index, and alembic says so.
         warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression-based index")
-        return schema_drift(url, Base.metadata)
+        return schema_drift(url, metadata)
 
 
 def test_migrations_go_down_and_up_again(empty_database):

@@ -6,10 +6,11 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select, update
+from tests.integration import act as handlers
 from tests.integration.rpc import rpc
 from tests.integration.test_handlers import MONDAY_10, SECRET, STAFF_ACTOR, booking
 
-from bookings import handlers
+from bookings.handlers import settings
 from bookings.models import Appointment
 from bookings.schemas import OverviewQuerySchema
 from salon_infra.errors import InvalidInput
@@ -22,8 +23,15 @@ ANNA_LENA = {"name": "anna-lena Smith", "phone": "+441234567890"}
 ZOE = {"name": "Zoe 50%_off", "phone": None}
 
 
+def category_of(uow, company_id, title):
+    """The company's appointment category of this title, made on first use."""
+    found = {category.title: category.id for category in settings.list_categories(uow, company_id)}
+    return found.get(title) or settings.create_category(uow, company_id, title, "#123456").id
+
+
 def make(uow, scheduling, company_id, *, created_at, client=None, category=None, by=STAFF_ACTOR, **kwargs):
-    command = {**booking(**kwargs), "client": client, "booking_category": category, "created_by": by}
+    category_id = category_of(uow, company_id, category) if category else None
+    command = {**booking(**kwargs), "client": client, "category_id": category_id, "created_by": by}
     appointment = handlers.create_appointment(
         uow, scheduling.quote_appointment, SECRET, company_id, command
     ).appointment
@@ -43,8 +51,8 @@ def without_services(uow, company_id, *, created_at, starts_at):
         appointment = Appointment(
             company_id=company_id, client_id=77, client_name="Imported Ida", client_phone="+15550001111",
             staff_member_id=7, starts_at=starts_at, ends_at=starts_at + timedelta(minutes=15), comment="",
-            source="import", created_by_kind="user", created_by_id=3, visit_status="pending", total_price=0,
-            paid_amount=0, version=1, created_at=created_at, updated_at=created_at, services=[],
+            source="import", created_by_kind="user", created_by_id=3, visit_status="pending", created_at=created_at,
+            services=[],
         )  # fmt: skip
         uow.session.add(appointment)
         uow.commit()
@@ -109,7 +117,17 @@ def test_every_booking_is_listed_newest_first_deleted_ones_marked(uow, company_i
         "created_by": STAFF_ACTOR,
         "source": "admin",
         "staff_member_id": 5,
-        "services": [{"service_id": 1, "title": "Service 1", "price": 2500, "category_id": 100}],
+        "services": [
+            {
+                "service_id": 1,
+                "title": "Service 1",
+                "price": 2500,
+                "quantity": 1,
+                "discount": 0,
+                "total": 2500,
+                "category_id": 100,
+            }
+        ],
         "client_id": 11,
         "client_name": "Anna Kowalska",
         "client_phone": "+48601234567",
@@ -124,7 +142,8 @@ def test_every_booking_is_listed_newest_first_deleted_ones_marked(uow, company_i
         "deleted_at": None,
         "deleted_by_id": None,
         "cancelled_at": None,
-        "booking_category": "VIP",
+        "category_id": category_of(uow, company_id, "VIP"),
+        "group_event_id": None,
         "comment": "",
     }
     assert rows[s.zoe]["total_price"] == 5000 and rows[s.zoe]["payment_status"] == "paid"
@@ -168,7 +187,7 @@ def visit(days: float) -> str:
         ({"service_category_ids": [200]}, ["bob", "zoe"]),
         ({"service_category_ids": [100, 200]}, ["anna", "bob", "zoe", "deleted"]),
         ({"service_category_ids": [999]}, []),
-        ({"booking_categories": ["VIP", "regular"]}, ["anna", "anna_lena"]),
+        ({"category_ids": ["VIP", "regular"]}, ["anna", "anna_lena"]),
         ({"source": "online"}, ["bob", "anna_lena"]),
         ({"source": "offline"}, ["anna", "zoe", "imported", "deleted"]),
         ({"paid": "paid_in_full"}, ["zoe", "imported"]),  # nothing to pay is paid in full
@@ -178,7 +197,15 @@ def visit(days: float) -> str:
     ],
 )
 def test_each_filter(uow, company_id, salon, query, expected):
+    query = by_category_ids(uow, company_id, query)
     assert ids(uow, company_id, sort="created_at", direction="asc", **query) == [getattr(salon, n) for n in expected]
+
+
+def by_category_ids(uow, company_id, query: dict) -> dict:
+    """The categories named by title in a case's query, by their ids."""
+    if "category_ids" not in query:
+        return query
+    return {**query, "category_ids": [category_of(uow, company_id, title) for title in query["category_ids"]]}
 
 
 @pytest.mark.parametrize(
@@ -187,12 +214,13 @@ def test_each_filter(uow, company_id, salon, query, expected):
         ({"client": "anna", "cancelled": "not_cancelled"}, ["anna"]),
         ({"source": "offline", "paid": "not_paid_in_full", "services": "with"}, ["anna", "deleted"]),
         ({"staff_member_ids": [6], "service_category_ids": [100], "visit_statuses": ["arrived"]}, ["zoe"]),
-        ({"created_from": at(1), "visit_to": visit(4), "source": "online", "booking_categories": ["VIP"]}, []),
+        ({"created_from": at(1), "visit_to": visit(4), "source": "online", "category_ids": ["VIP"]}, []),
         ({"created_from": at(0), "created_to": at(6), "visit_from": visit(0), "client": "+4"},
          ["anna", "bob", "anna_lena"]),
     ],
 )  # fmt: skip
 def test_filters_combine(uow, company_id, salon, query, expected):
+    query = by_category_ids(uow, company_id, query)
     assert ids(uow, company_id, sort="created_at", direction="asc", **query) == [getattr(salon, n) for n in expected]
 
 

@@ -1,9 +1,9 @@
 """Prepayment asked by scheduling's quote, payments recorded by hand, and refunds left to an administrator."""
 
 import pytest
+from tests.integration import act as handlers
 from tests.integration.test_handlers import SECRET, STAFF_ACTOR, book, events_for
 
-from bookings import handlers
 from bookings.models import Appointment
 from salon_infra.errors import InvalidInput
 

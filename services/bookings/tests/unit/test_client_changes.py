@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bookings.domain.appointments import client_change_problem, payment_status, refund_on_cancel
+from bookings.domain.appointments import client_change_problem
 
 NOW = datetime(2027, 5, 3, 8, 0, tzinfo=UTC)
 
@@ -29,14 +29,3 @@ def test_the_refusal_says_how_long_before():
     assert "2 h 15 min before" in client_change_problem(NOW + timedelta(hours=1), NOW, 135)
     assert "45 min before" in client_change_problem(NOW + timedelta(minutes=30), NOW, 45)
     assert "already started" in client_change_problem(NOW, NOW, 0)
-
-
-def test_payment_status_and_refunds():
-    assert [payment_status(3000, paid) for paid in (0, 1, 2999, 3000)] == [
-        "not_paid",
-        "partly_paid",
-        "partly_paid",
-        "paid",
-    ]
-    assert payment_status(0, 0) == "paid"
-    assert refund_on_cancel(0) is None and refund_on_cancel(500) == "manual_refund_required"

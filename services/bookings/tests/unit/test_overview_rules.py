@@ -1,26 +1,9 @@
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 
-from bookings.domain.appointments import OFFLINE_SOURCES, ONLINE_SOURCES, SOURCES, deletion_problem
+from bookings.domain.appointments import OFFLINE_SOURCES, ONLINE_SOURCES, SOURCES
 from bookings.overview import PageRequest, decode_cursor, encode_cursor
-
-RIGHTS = {"may_delete_paid": False, "may_delete_arrived": False}
-
-
-def appointment(paid_amount=0, visit_status="pending", deleted_at=None):
-    return SimpleNamespace(paid_amount=paid_amount, visit_status=visit_status, deleted_at=deleted_at)
-
-
-def test_who_may_delete_what():
-    assert deletion_problem(appointment(), **RIGHTS) is None
-    assert deletion_problem(None, **RIGHTS) == "not found"
-    assert deletion_problem(appointment(deleted_at=datetime.now(UTC), paid_amount=5), **RIGHTS) == "already deleted"
-    assert deletion_problem(appointment(paid_amount=1), **RIGHTS).startswith("paid")
-    assert deletion_problem(appointment(paid_amount=1), **{**RIGHTS, "may_delete_paid": True}) is None
-    assert deletion_problem(appointment(visit_status="arrived"), **RIGHTS).startswith("arrived")
-    assert deletion_problem(appointment(visit_status="arrived"), may_delete_paid=False, may_delete_arrived=True) is None
 
 
 def test_every_source_is_online_or_offline():

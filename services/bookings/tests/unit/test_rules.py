@@ -7,9 +7,9 @@ from bookings.domain.appointments import (
     fair_order,
     overlaps,
     request_fingerprint,
-    state_of,
 )
 from bookings.domain.links import InvalidLink, read_link, sign_link
+from bookings.domain.model import state_of
 
 
 def at(hour, minute=0):

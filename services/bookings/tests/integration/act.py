@@ -1,0 +1,44 @@
+"""The bookings use cases as the tests call them: with dicts, as callers send them over RPC, made
+into the handlers' commands by the service's own schemas."""
+
+from bookings.handlers import appointments, overview
+from bookings.schemas import CancelSchema, CreateAppointmentSchema, DeleteAppointmentsSchema, RescheduleSchema
+
+
+def _wire(value):
+    """Datetimes as ISO text, as they cross RPC."""
+    if isinstance(value, dict):
+        return {key: _wire(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_wire(item) for item in value]
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def create_appointment(uow, quote_appointment, secret, company_id, booking: dict):
+    command = CreateAppointmentSchema().load(_wire(booking))
+    return appointments.create_appointment(uow, quote_appointment, secret, company_id, command)
+
+
+def reschedule_appointment(uow, quote_appointment, secret, company_id, appointment_id, change: dict):
+    command = RescheduleSchema().load(_wire(change))
+    return appointments.reschedule_appointment(uow, quote_appointment, secret, company_id, appointment_id, command)
+
+
+def cancel_appointment(uow, company_id, appointment_id, actor: dict, reason=None):
+    command = CancelSchema().load({"actor": actor, "reason": reason})
+    return appointments.cancel_appointment(uow, company_id, appointment_id, command)
+
+
+def delete_appointments(uow, company_id, command: dict):
+    return appointments.delete_appointments(uow, company_id, DeleteAppointmentsSchema().load(command))
+
+
+def list_appointments(uow, company_id, query: dict):
+    return appointments.list_appointments(uow, company_id, {"staff_member_ids": None, "include_cancelled": False,
+                                                            **query})  # fmt: skip
+
+
+record_payment = appointments.record_payment
+get_appointment = appointments.get_appointment
+appointment_by_link = appointments.appointment_by_link
+list_overview = overview.list_overview
