@@ -161,6 +161,7 @@ class Service(SlotTimingColumns, Base):
     __table_args__ = (
         CheckConstraint("duration_minutes > 0", name="ck_services_duration"),
         CheckConstraint("price_min >= 0 AND price_max >= price_min", name="ck_services_prices"),
+        CheckConstraint("group_capacity BETWEEN 1 AND 500", name="ck_services_group_capacity"),
     )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
@@ -173,6 +174,8 @@ class Service(SlotTimingColumns, Base):
     active: Mapped[bool] = mapped_column(Boolean)
     bookable_online: Mapped[bool] = mapped_column(Boolean)
     prepayment: Mapped[str] = mapped_column(String(10), server_default="none")
+    # A group service: clients take seats of its events, this many by default. NULL: an individual one.
+    group_capacity: Mapped[int | None] = mapped_column(Integer)
 
     staff: Mapped[list["StaffService"]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="StaffService.staff_member_id"
@@ -239,34 +242,21 @@ class DateOverrideSpan(Base):
     end_time: Mapped[time] = mapped_column(Time)
 
 
-class StaffBreak(Base):
-    """A one-off break added from the calendar."""
-
-    __tablename__ = "staff_breaks"
-    __table_args__ = (
-        Index("ix_staff_breaks_company_staff_starts", "company_id", "staff_member_id", "starts_at"),
-        CheckConstraint("starts_at < ends_at", name="ck_staff_breaks_order"),
-    )
-
-    id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    company_id: Mapped[int] = mapped_column(BigInteger)
-    staff_member_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("staff_members.id"))
-    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    note: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
 class BusyTime(Base):
-    """The local copy of an appointment, fed by the bookings service's events.
+    """The local copy of a bookings record that may occupy a staff member's time: an appointment,
+    a group event or a break (`kind`), fed by the bookings service's events.
 
-    `version` is the appointment's; a copy only ever moves to a higher one.
+    Busy while `active`. `version` is the record's; a copy only ever moves to a higher one.
     """
 
     __tablename__ = "busy_times"
-    __table_args__ = (Index("ix_busy_times_company_staff_starts", "company_id", "staff_member_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_busy_times_company_staff_kind_starts", "company_id", "staff_member_id", "kind", "starts_at"),
+        CheckConstraint("kind IN ('appointment', 'group_event', 'break')", name="ck_busy_times_kind"),
+    )
 
-    appointment_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(12), primary_key=True)
+    source_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     company_id: Mapped[int] = mapped_column(BigInteger)
     staff_member_id: Mapped[int] = mapped_column(BigInteger)
     starts_at: Mapped[datetime] = mapped_column(UtcDateTime())

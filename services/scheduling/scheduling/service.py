@@ -9,8 +9,10 @@ from nameko.rpc import rpc
 from salon_infra.dependencies import Database, HealthChecks
 from salon_infra.errors import InvalidInput
 from salon_infra.validation import load
+from scheduling.domain import busy
 from scheduling.handlers import busy_times, calendar, hours, online_booking, services, slots, staff, users
 from scheduling.handlers import company as company_handlers
+from scheduling.schemas import calendar as calendar_schemas
 from scheduling.schemas import common, events
 from scheduling.schemas import company as company_schemas
 from scheduling.schemas import hours as hours_schemas
@@ -63,23 +65,24 @@ SERVICES = service_schemas.ServiceSchema(many=True)
 WEEKLY_HOURS = hours_schemas.WeeklyHoursSchema()
 DATE_OVERRIDE_KEY = hours_schemas.DateOverrideKeySchema()
 DATE_OVERRIDE = hours_schemas.DateOverrideSchema()
-NEW_BREAK = hours_schemas.NewBreakSchema()
-BREAK_ID = hours_schemas.BreakIdSchema()
-DATED_BREAK = hours_schemas.DatedBreakSchema()
 WORKING_HOURS = hours_schemas.WorkingHoursSchema()
 
 FIND_SLOTS = slot_schemas.FindSlotsSchema()
 QUOTE_QUERY = slot_schemas.QuoteQuerySchema()
 QUOTES = slot_schemas.QuotesSchema()
-CALENDAR_DAY_QUERY = slot_schemas.CalendarDayQuerySchema()
-CALENDAR_DAY = slot_schemas.CalendarDaySchema()
+CALENDAR_DAY_QUERY = calendar_schemas.CalendarDayQuerySchema()
+CALENDAR_DAYS_QUERY = calendar_schemas.CalendarDaysQuerySchema()
 
 ONLINE_SETTINGS = online_schemas.SettingsSchema()
 ONLINE_SETTINGS_CHANGES = online_schemas.SettingsSchema()
 PUBLIC_SETTINGS = online_schemas.PublicSettingsSchema()
 CONTACT = online_schemas.ContactSchema()
 
-APPOINTMENT_EVENT = events.AppointmentEventSchema()
+BUSY_EVENTS = {  # kind: the envelope's schema, where the record is in its data, the record's busy copy
+    busy.APPOINTMENT: (events.AppointmentEventSchema(), "appointment", busy.appointment_copy),
+    busy.GROUP_EVENT: (events.GroupEventEventSchema(), "group_event", busy.group_event_copy),
+    busy.BREAK: (events.BreakEventSchema(), "break_", busy.break_copy),
+}
 
 
 def _fields(name: str, value) -> dict:
@@ -264,24 +267,6 @@ class SchedulingService(HealthChecks):
         key = load(DATE_OVERRIDE_KEY, {"company_id": company_id, "staff_member_id": staff_member_id, "date": date})
         hours.delete_date_override(self.uow, key["company_id"], key["staff_member_id"], key["date"])
 
-    @rpc
-    def add_break(self, company_id, staff_member_id, starts_at, ends_at, note=None):
-        command = load(
-            NEW_BREAK,
-            {
-                "company_id": company_id,
-                "staff_member_id": staff_member_id,
-                "starts_at": starts_at,
-                "ends_at": ends_at,
-                "note": note,
-            },
-        )
-        return DATED_BREAK.dump(hours.add_break(self.uow, **command))
-
-    @rpc
-    def delete_break(self, company_id, break_id):
-        hours.delete_break(self.uow, **load(BREAK_ID, {"company_id": company_id, "break_id": break_id}))
-
     # ---------------------------------------------------------------- slots, quotes, calendar
 
     @rpc
@@ -323,21 +308,47 @@ class SchedulingService(HealthChecks):
 
     @rpc
     def calendar_day(self, company_id, date):
+        """Every active staff member on one day; calendar_days for one day, shaped as before."""
         query = load(CALENDAR_DAY_QUERY, {"company_id": company_id, "date": date})
-        return CALENDAR_DAY.dump(calendar.calendar_day(self.uow, query["company_id"], query["date"]))
+        day = query["date"]
+        return calendar_schemas.calendar_day_json(calendar.calendar_days(self.uow, query["company_id"], day, day))
+
+    @rpc
+    def calendar_days(self, company_id, query):
+        """The day view (every staff member, one day) and the week view (one staff member, 7 days).
+        The answer is built by calendar_days_json, not a schema: the day view is benchmarked."""
+        query = load(CALENDAR_DAYS_QUERY, {**_fields("query", query), "company_id": company_id})
+        return calendar_schemas.calendar_days_json(calendar.calendar_days(self.uow, **query))
 
     # ---------------------------------------------------------------- events
+
+    # Each keeps busy_times in step with bookings. A malformed event is logged and dropped:
+    # requeueing it would only fail again. Database errors requeue it.
 
     @event_handler("bookings", "appointment_created", requeue_on_error=True)
     @event_handler("bookings", "appointment_rescheduled", requeue_on_error=True)
     @event_handler("bookings", "appointment_cancelled", requeue_on_error=True)
     @event_handler("bookings", "appointment_deleted", requeue_on_error=True)
+    @event_handler("bookings", "appointment_changed", requeue_on_error=True)
     def on_appointment_changed(self, payload):
-        """Keep busy_times in step with bookings. A malformed event is logged and dropped:
-        requeueing it would only fail again. Database errors requeue it."""
+        self._copy_busy_time(busy.APPOINTMENT, payload)
+
+    @event_handler("bookings", "group_event_created", requeue_on_error=True)
+    @event_handler("bookings", "group_event_changed", requeue_on_error=True)
+    @event_handler("bookings", "group_event_cancelled", requeue_on_error=True)
+    def on_group_event_changed(self, payload):
+        self._copy_busy_time(busy.GROUP_EVENT, payload)
+
+    @event_handler("bookings", "break_added", requeue_on_error=True)
+    @event_handler("bookings", "break_removed", requeue_on_error=True)
+    def on_break_changed(self, payload):
+        self._copy_busy_time(busy.BREAK, payload)
+
+    def _copy_busy_time(self, kind: str, payload) -> None:
+        schema, record, copy_of = BUSY_EVENTS[kind]
         try:
-            event = APPOINTMENT_EVENT.load(payload)
+            event = schema.load(payload)
         except ValidationError as problem:
-            log.error("dropping malformed appointment event %r: %s", payload, problem)
+            log.error("dropping malformed %s event %r: %s", kind, payload, problem)
             return
-        busy_times.record_appointment(self.uow, event["company_id"], event["data"]["appointment"])
+        busy_times.record_busy_time(self.uow, event["company_id"], copy_of(event["data"][record]))

@@ -6,10 +6,11 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from scheduling.domain import busy
 from scheduling.handlers import busy_times
 
 BERLIN = ZoneInfo("Europe/Berlin")
-_appointment_ids = itertools.count(random.randint(1_000_000, 9_000_000))
+_record_ids = itertools.count(random.randint(1_000_000, 9_000_000))
 
 
 def new_company(api, **profile) -> dict:
@@ -19,7 +20,8 @@ def new_company(api, **profile) -> dict:
 
 
 class Salon:
-    """Builds a company's staff, services, hours and appointments through the service's RPC methods."""
+    """Builds a company's staff, services and hours through the service's RPC methods, and its
+    appointments, group events and breaks as the bookings service's events would copy them."""
 
     def __init__(self, api, uow, company_id: int):
         self.api, self.uow, self.company_id = api, uow, company_id
@@ -41,17 +43,26 @@ class Salon:
         return self.api.set_weekly_hours(self.company_id, staff_member_id, weekly)
 
     def appointment(self, staff_member_id: int, starts_at: datetime, minutes: int = 60, **fields) -> int:
-        appointment = {
-            "id": next(_appointment_ids),
+        """An appointment copied as bookings' events would copy it; its id."""
+        return self._busy(busy.appointment_copy, staff_member_id, starts_at, minutes, {"state": "booked", **fields})
+
+    def group_event(self, staff_member_id: int, starts_at: datetime, minutes: int = 60, **fields) -> int:
+        return self._busy(busy.group_event_copy, staff_member_id, starts_at, minutes, {"state": "booked", **fields})
+
+    def break_(self, staff_member_id: int, starts_at: datetime, minutes: int = 30, **fields) -> int:
+        return self._busy(busy.break_copy, staff_member_id, starts_at, minutes, {"state": "active", **fields})
+
+    def _busy(self, copy_of, staff_member_id: int, starts_at: datetime, minutes: int, fields: dict) -> int:
+        record = {
+            "id": next(_record_ids),
             "staff_member_id": staff_member_id,
             "starts_at": starts_at,
             "ends_at": starts_at + timedelta(minutes=minutes),
             "version": 1,
-            "state": "booked",
             **fields,
         }
-        busy_times.record_appointment(self.uow, self.company_id, appointment)
-        return appointment["id"]
+        busy_times.record_busy_time(self.uow, self.company_id, copy_of(record))
+        return record["id"]
 
 
 def a_future(weekday: int, weeks_ahead: int = 1) -> date:

@@ -18,6 +18,11 @@ class BookableService:
     prepayment: str = NO_PREPAYMENT
     timing: TimingOverride = NO_OVERRIDE
     category_id: int | None = None
+    group_capacity: int | None = None  # a group service's default seats; None for an individual one
+
+    @property
+    def is_group_service(self) -> bool:
+        return self.group_capacity is not None
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,13 @@ def service_problem(service: BookableService, *, online: bool) -> str | None:
     if online and not (service.active and service.bookable_online):
         return f"{service.title} cannot be booked online"
     return None
+
+
+def offers_free_starts(services: Sequence[BookableService], *, online: bool) -> bool:
+    """Whether a slot search offers start times for these services. Online, a client books a
+    group service by taking a seat of one of its events, so none is offered; staff still
+    find free times to put an event on."""
+    return not (online and any(service.is_group_service for service in services))
 
 
 def performer_problem(performer: Performer, services: Sequence[BookableService], *, online: bool) -> str | None:

@@ -4,7 +4,7 @@ and the rules a day's plan must follow."""
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, time, timedelta
+from datetime import date, time
 from itertools import pairwise
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from scheduling.domain.slots import DayPlan, Interval, LocalSpan, WorkingHours, working_intervals
 
 SHIFT, BREAK = "shift", "break"
-LONGEST_DATED_BREAK = timedelta(days=31)
 NO_HOURS = WorkingHours({})
 _LOCAL_TIME = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
 

@@ -2,6 +2,8 @@
 
 RIGHTS = {
     "view_bookings_overview": "See every staff member's bookings and the day's overview",
+    "calendar_all_staff": "See and change every staff member's column of the calendar, with their clients",
+    "calendar_own_column": "See and change one's own column of the calendar: the staff member the user is linked to",
     "take_payments": "Record payments and refunds for bookings",
     "delete_bookings": "Delete bookings",
     "delete_paid_bookings": "Delete bookings that have been paid",
@@ -20,7 +22,7 @@ SPECIALIST = "specialist"
 BUILT_IN_ROLES = {
     OWNER: tuple(RIGHTS),
     ADMINISTRATOR: tuple(right for right in RIGHTS if right not in ("manage_users", "import_data")),
-    SPECIALIST: (),
+    SPECIALIST: ("calendar_own_column",),
 }
 """Each company has these roles; their rights come from here, so the owner has every right there will be."""
 

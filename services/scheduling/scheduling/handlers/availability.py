@@ -1,5 +1,5 @@
-"""Batched reads for the slot search, quotes and the calendar: one query per kind of record,
-for all the staff members at once.
+"""Batched reads for the slot search, quotes and the calendar: one query per kind of record
+(working hours, busy times), for all the staff members at once.
 
 The statements are built once, with bound parameters: building a select() costs more than
 running it on the hot path.
@@ -7,6 +7,7 @@ running it on the hot path.
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -23,22 +24,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from salon_infra.types import UtcDateTime
-from scheduling.domain.hours import LONGEST_DATED_BREAK, PlanSpan
-from scheduling.models import (
-    BusyTime,
-    DateOverride,
-    DateOverrideSpan,
-    StaffBreak,
-    WeeklyHours,
-)
-
-LONGEST_APPOINTMENT = timedelta(days=7)
-"""Appointments are looked up by start time; none lasts longer than this (10 services x 12 h is 5 days)."""
+from scheduling.domain.busy import APPOINTMENT, BREAK, GROUP_EVENT, LONGEST_APPOINTMENT, LONGEST_BREAK
+from scheduling.domain.hours import PlanSpan
+from scheduling.models import BusyTime, DateOverride, DateOverrideSpan, WeeklyHours
 
 _COMPANY = bindparam("company_id")
 _STAFF = bindparam("staff_member_ids", expanding=True)
 _START, _END = bindparam("start"), bindparam("end")
-_SERVICE_IDS = bindparam("service_ids", expanding=True)
 _NO_LAST_DAY = date.max
 
 
@@ -61,16 +53,20 @@ def _override_spans():
     )
 
 
-_PLAN_SPANS = union_all(
-    select(
+def _weekly_spans(*criteria):
+    return select(
         WeeklyHours.staff_member_id,
         WeeklyHours.weekday,
         cast(null(), Date),
         WeeklyHours.kind,
         WeeklyHours.start_time,
         WeeklyHours.end_time,
-    ).where(WeeklyHours.company_id == _COMPANY, WeeklyHours.staff_member_id.in_(_STAFF)),
-    _override_spans(),
+    ).where(WeeklyHours.company_id == _COMPANY, WeeklyHours.staff_member_id.in_(_STAFF), *criteria)
+
+
+_PLAN_SPANS = union_all(_weekly_spans(), _override_spans())
+_PLAN_SPANS_OF_WEEKDAYS = union_all(
+    _weekly_spans(WeeklyHours.weekday.in_(bindparam("weekdays", expanding=True))), _override_spans()
 )
 
 
@@ -78,40 +74,60 @@ def plan_spans(
     session: Session, company_id: int, staff_member_ids: list[int], first_day: date, last_day: date | None
 ) -> list[PlanSpan]:
     """The staff members' weekly spans, and their override spans dated first_day..last_day (None: no end)."""
+    return _plan_spans(_PLAN_SPANS, session, company_id, staff_member_ids, first_day, last_day)
+
+
+def plan_spans_of_days(
+    session: Session, company_id: int, staff_member_ids: list[int], first_day: date, last_day: date
+) -> list[PlanSpan]:
+    """What the days first_day..last_day need: their weekdays' spans and their override spans."""
+    days = (last_day - first_day).days + 1
+    weekdays = sorted({(first_day.weekday() + n) % 7 for n in range(min(days, 7))})
+    return _plan_spans(
+        _PLAN_SPANS_OF_WEEKDAYS, session, company_id, staff_member_ids, first_day, last_day, weekdays=weekdays
+    )
+
+
+def _plan_spans(statement, session, company_id, staff_member_ids, first_day, last_day, **more) -> list[PlanSpan]:
     rows = session.execute(
-        _PLAN_SPANS,
+        statement,
         {
             "company_id": company_id,
             "staff_member_ids": staff_member_ids,
             "first_day": first_day,
             "last_day": last_day or _NO_LAST_DAY,
+            **more,
         },
     )
     return [PlanSpan(*row) for row in rows.all()]
 
 
-def _overlapping_breaks(*columns):
+_TIMED_KINDS = (APPOINTMENT, GROUP_EVENT)  # looked up from LONGEST_APPOINTMENT back, breaks from LONGEST_BREAK
+
+
+def _overlapping(columns, kinds: tuple[str, ...], looked_up_from: str):
+    """Active busy times of these kinds overlapping [start, end), found by start time."""
     return select(*columns).where(
-        StaffBreak.company_id == _COMPANY,
-        StaffBreak.staff_member_id.in_(_STAFF),
-        StaffBreak.starts_at >= bindparam("breaks_from"),
-        StaffBreak.starts_at < _END,
-        StaffBreak.ends_at > _START,
+        BusyTime.company_id == _COMPANY,
+        BusyTime.staff_member_id.in_(_STAFF),
+        BusyTime.kind.in_(kinds),
+        BusyTime.active.is_(True),
+        BusyTime.starts_at >= bindparam(looked_up_from),
+        BusyTime.starts_at < _END,
+        BusyTime.ends_at > _START,
     )
 
 
 def _busy_statement(instant):
-    """Appointments and dated breaks overlapping the window; `instant` says how a time column is read."""
+    """Busy times of every kind overlapping the window; `instant` says how a time column is read.
+
+    One statement, in two parts so that each reads its own look-back window from the index
+    (company, staff member, kind, start): appointments and group events a week, breaks a month.
+    """
+    columns = (BusyTime.staff_member_id, instant(BusyTime.starts_at), instant(BusyTime.ends_at))
     return union_all(
-        select(BusyTime.staff_member_id, instant(BusyTime.starts_at), instant(BusyTime.ends_at)).where(
-            BusyTime.company_id == _COMPANY,
-            BusyTime.staff_member_id.in_(_STAFF),
-            BusyTime.active.is_(True),
-            BusyTime.starts_at >= bindparam("appointments_from"),
-            BusyTime.starts_at < _END,
-            BusyTime.ends_at > _START,
-        ),
-        _overlapping_breaks(StaffBreak.staff_member_id, instant(StaffBreak.starts_at), instant(StaffBreak.ends_at)),
+        _overlapping(columns, _TIMED_KINDS, "appointments_from"),
+        _overlapping(columns, (BREAK,), "breaks_from"),
     )
 
 
@@ -126,14 +142,26 @@ def _as_micros(column):
 
 
 _BUSY_MICROS = {"postgresql": _busy_statement(_as_micros), "sqlite": _busy_statement(_as_utc)}
-_BREAKS = _overlapping_breaks(StaffBreak).order_by(StaffBreak.starts_at, StaffBreak.id)
+_BLOCKING_COLUMNS = (BusyTime.staff_member_id, BusyTime.kind, BusyTime.starts_at, BusyTime.ends_at)
+_BLOCKING = union_all(
+    _overlapping(_BLOCKING_COLUMNS, (GROUP_EVENT,), "appointments_from"),
+    _overlapping(_BLOCKING_COLUMNS, (BREAK,), "breaks_from"),
+)
 
 
-def dated_breaks(
+class Blocking(NamedTuple):
+    staff_member_id: int
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+def breaks_and_group_events(
     session: Session, company_id: int, staff_member_ids: list[int], start: datetime, end: datetime
-) -> list[StaffBreak]:
-    """Dated breaks overlapping [start, end), by start time."""
-    return list(session.scalars(_BREAKS, _window(company_id, staff_member_ids, start, end)))
+) -> list[Blocking]:
+    """Active breaks and group events overlapping [start, end): what an enforced quote must miss."""
+    rows = session.execute(_BLOCKING, _window(company_id, staff_member_ids, start, end))
+    return [Blocking(*row) for row in rows.all()]
 
 
 def _window(company_id: int, staff_member_ids: list[int], start: datetime, end: datetime) -> dict:
@@ -142,7 +170,8 @@ def _window(company_id: int, staff_member_ids: list[int], start: datetime, end: 
         "staff_member_ids": staff_member_ids,
         "start": start,
         "end": end,
-        "breaks_from": start - LONGEST_DATED_BREAK,
+        "appointments_from": start - LONGEST_APPOINTMENT,
+        "breaks_from": start - LONGEST_BREAK,
     }
 
 
@@ -153,13 +182,10 @@ _MICROSECOND = timedelta(microseconds=1)
 def busy_micros(
     session: Session, company_id: int, staff_member_ids: list[int], start: datetime, end: datetime
 ) -> dict[int, list[tuple[int, int]]]:
-    """Booked appointments and dated breaks overlapping [start, end), by staff member, as
-    (start, end) pairs of UTC microseconds since the epoch (PostgreSQL computes them)."""
+    """Active busy times of every kind overlapping [start, end), by staff member, as (start, end)
+    pairs of UTC microseconds since the epoch (PostgreSQL computes them)."""
     dialect = session.get_bind().dialect.name
-    rows = session.execute(
-        _BUSY_MICROS[dialect],
-        {**_window(company_id, staff_member_ids, start, end), "appointments_from": start - LONGEST_APPOINTMENT},
-    )
+    rows = session.execute(_BUSY_MICROS[dialect], _window(company_id, staff_member_ids, start, end))
     busy = defaultdict(list)
     for staff_member_id, starts, ends in rows.all():
         if dialect != "postgresql":

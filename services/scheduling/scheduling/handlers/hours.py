@@ -1,8 +1,11 @@
-"""A staff member's working hours: the weekly pattern, dated overrides and one-off breaks."""
+"""A staff member's working hours: the weekly pattern and dated overrides.
+
+Breaks added from the calendar belong to the bookings service; they reach slot search as busy
+times (handlers.busy_times).
+"""
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -12,36 +15,16 @@ from salon_infra.errors import Conflict, NotFound
 from scheduling.domain.hours import BREAK, NO_HOURS, SHIFT, working_hours_by_staff
 from scheduling.domain.slots import DayPlan
 from scheduling.handlers import availability, lookups
-from scheduling.models import DateOverride, DateOverrideSpan, StaffBreak, WeeklyHours
-
-
-@dataclass(frozen=True)
-class DatedBreak:
-    id: int
-    staff_member_id: int
-    starts_at: datetime
-    ends_at: datetime
-    note: str | None
-
-    @classmethod
-    def of(cls, break_: StaffBreak, tz: ZoneInfo) -> "DatedBreak":
-        return cls(
-            break_.id,
-            break_.staff_member_id,
-            break_.starts_at.astimezone(tz),
-            break_.ends_at.astimezone(tz),
-            break_.note,
-        )
+from scheduling.models import DateOverride, DateOverrideSpan, WeeklyHours
 
 
 @dataclass(frozen=True)
 class StaffHours:
-    """What get_working_hours shows: the whole week, overrides from today on, breaks not yet over."""
+    """What get_working_hours shows: the whole week, and overrides from today on."""
 
     staff_member_id: int
     weekly: list[dict]
     overrides: list[dict]
-    breaks: list[DatedBreak]
 
 
 def get_working_hours(uow: UnitOfWork, company_id: int, staff_member_id: int) -> StaffHours:
@@ -49,26 +32,14 @@ def get_working_hours(uow: UnitOfWork, company_id: int, staff_member_id: int) ->
         session = uow.session
         tz = lookups.zone_of(lookups.company(session, company_id))
         lookups.require_staff_member(session, company_id, staff_member_id)
-        now = datetime.now(UTC)
-        today = now.astimezone(tz).date()
+        today = datetime.now(UTC).astimezone(tz).date()
         spans = availability.plan_spans(session, company_id, [staff_member_id], today, None)
         hours = working_hours_by_staff(spans).get(staff_member_id, NO_HOURS)
-        breaks = session.scalars(
-            select(StaffBreak)
-            .where(
-                StaffBreak.company_id == company_id,
-                StaffBreak.staff_member_id == staff_member_id,
-                StaffBreak.ends_at > now,
-            )
-            .order_by(StaffBreak.starts_at, StaffBreak.id)
-        )
-        dated = [DatedBreak.of(break_, tz) for break_ in breaks]
     empty = DayPlan()
     return StaffHours(
         staff_member_id,
         [_day(hours.weekly.get(weekday, empty), weekday=weekday) for weekday in range(7)],
         [_day(plan, date=day) for day, plan in sorted(hours.overrides.items())],
-        dated,
     )
 
 
@@ -122,36 +93,6 @@ def delete_date_override(uow: UnitOfWork, company_id: int, staff_member_id: int,
         if override is None:
             raise NotFound(f"no override of {day} for staff member {staff_member_id}")
         uow.session.delete(override)
-        uow.commit()
-
-
-def add_break(
-    uow: UnitOfWork, company_id: int, staff_member_id: int, starts_at: datetime, ends_at: datetime, note: str | None
-) -> DatedBreak:
-    with uow:
-        tz = lookups.zone_of(lookups.company(uow.session, company_id))
-        lookups.require_staff_member(uow.session, company_id, staff_member_id)
-        break_ = StaffBreak(
-            company_id=company_id,
-            staff_member_id=staff_member_id,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            note=note,
-            created_at=datetime.now(UTC),
-        )
-        uow.session.add(break_)
-        uow.commit()
-    return DatedBreak.of(break_, tz)
-
-
-def delete_break(uow: UnitOfWork, company_id: int, break_id: int) -> None:
-    with uow:
-        break_ = uow.session.scalar(
-            select(StaffBreak).where(StaffBreak.company_id == company_id, StaffBreak.id == break_id)
-        )
-        if break_ is None:
-            raise NotFound(f"break {break_id} not found")
-        uow.session.delete(break_)
         uow.commit()
 
 

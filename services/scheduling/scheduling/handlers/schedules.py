@@ -2,9 +2,10 @@
 
 A slot search or a quote asks the database for the company's schedule_version and
 busy_version (with its time zone and grid). Its services, who performs them, their working
-hours and the busy times of a search window come from memory until a version moves.
-Database triggers bump the versions on every change to those tables (migrations 0002 and
-0003), so no write path can leave a copy stale; every replica keeps its own copies.
+hours and the busy times (appointments, group events and breaks) of a search window come
+from memory until a version moves. Database triggers bump the versions on every change to
+those tables (migrations 0002, 0003 and 0006), so no write path can leave a copy stale;
+every replica keeps its own copies.
 """
 
 from collections import OrderedDict
@@ -66,6 +67,7 @@ _SERVICES = select(
     Service.prepayment,
     *_timing_columns(Service),
     Service.category_id,
+    Service.group_capacity,
 ).where(Service.company_id == _COMPANY)
 _STAFF = (
     select(
@@ -169,7 +171,9 @@ class _Lru:
 def load_schedule(session: Session, company_id: int, version: int) -> Schedule:
     parameters = {"company_id": company_id}
     services = {
-        row[0]: BookableService(*row[:7], timing=TimingOverride(*row[7:11]), category_id=row[11])
+        row[0]: BookableService(
+            *row[:7], timing=TimingOverride(*row[7:11]), category_id=row[11], group_capacity=row[12]
+        )
         for row in session.execute(_SERVICES, parameters)
     }
     staff: dict[int, dict] = {}

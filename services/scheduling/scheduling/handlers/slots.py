@@ -8,10 +8,12 @@ from zoneinfo import ZoneInfo
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import InvalidInput
 from scheduling.domain import slots
+from scheduling.domain.busy import BREAK, GROUP_EVENT, LONGEST_APPOINTMENT
 from scheduling.domain.eligibility import (
     BookableService,
     Performer,
     QuotedService,
+    offers_free_starts,
     performer_problem,
     quoted_services,
     total_duration,
@@ -98,7 +100,8 @@ def find_slots(
     """Free start times for the services, with one staff member or any eligible one.
 
     Online, the company's online booking settings apply: the buffer time, slot timing,
-    the "employee for online booking" and the "any specialist" pool.
+    the "employee for online booking" and the "any specialist" pool, and a group service
+    offers no start at all (clients take a seat of one of its events).
     Unknown services are InvalidInput on service_ids; a chosen staff member who cannot do
     them (see performer_problem), InvalidInput on staff_member_id.
     """
@@ -128,6 +131,8 @@ def prepare_slot_search(
                 eligible = [_performer(schedule, staff_id, services) for staff_id in ids]
         else:
             eligible = _eligible(schedule, services, staff_member_id, online)
+        if not offers_free_starts(services, online=online):
+            eligible = []
         # The window does not move with `now` (the engine drops past slots), so repeated
         # searches share busy times read once.
         start = _local_midnight(date_from - timedelta(days=1), tz)
@@ -217,8 +222,9 @@ def quote_appointment(
 
     No staff members named means everyone eligible. Those who cannot are listed in
     `problems`. Online, the company's online booking settings apply (see find_slots), and
-    nobody can start in the past or within the buffer time. Busy times are not checked:
-    the bookings service enforces that appointments do not overlap.
+    nobody can start in the past or within the buffer time. With `enforce_working_hours` the
+    appointment fits the working hours and misses breaks and group events; other appointments
+    are not checked: the bookings service enforces that they do not overlap.
     """
     now = datetime.now(UTC)
     with uow:
@@ -233,12 +239,12 @@ def quote_appointment(
                 staff_member_ids = [p.staff_member_id for p in _any_specialist_pool(schedule, services)]
         elif staff_member_ids is None:  # "any specialist": everyone who can do the services
             staff_member_ids = [p.staff_member_id for p in _eligible(schedule, services, None, online)]
-        breaks = defaultdict(list)
+        blocking = defaultdict(list)
         known = [staff_member_id for staff_member_id in staff_member_ids if staff_member_id in schedule.performers]
         if enforce_working_hours and known:
-            latest_end = starts_at + availability.LONGEST_APPOINTMENT
-            for break_ in availability.dated_breaks(session, company_id, known, starts_at, latest_end):
-                breaks[break_.staff_member_id].append(break_)
+            latest_end = starts_at + LONGEST_APPOINTMENT
+            for busy in availability.breaks_and_group_events(session, company_id, known, starts_at, latest_end):
+                blocking[busy.staff_member_id].append(busy)
     if online and (problem := _too_soon(starts_at, now, rules)):
         return Quotes([], {str(staff_member_id): problem for staff_member_id in staff_member_ids})
     quotes, problems = [], {}
@@ -253,7 +259,7 @@ def quote_appointment(
             problem = _timing_problem(quote.starts_at, tz, _timing(state, performer, services))
         if quote is not None and problem is None and enforce_working_hours:
             working_hours = schedule.working_hours.get(staff_member_id, NO_HOURS)
-            problem = _working_hours_problem(quote, working_hours, breaks[staff_member_id], tz)
+            problem = _working_hours_problem(quote, working_hours, blocking[staff_member_id], tz)
         if problem is None:
             prepaid = prepayment_required(
                 rules, [service.prepayment for service in services], performer.prepayment, any_specialist
@@ -295,14 +301,22 @@ def _quote(performer: Performer, services: list[BookableService], starts_at: dat
     return Quote(performer.staff_member_id, starts_at.astimezone(tz), ends_at, quoted)
 
 
-def _working_hours_problem(quote: Quote, working_hours: WorkingHours, breaks: list, tz: ZoneInfo) -> str | None:
-    """An enforced booking fits the working hours and misses the dated breaks."""
+_OVERLAP_PROBLEMS = {BREAK: "Overlaps a break.", GROUP_EVENT: "Overlaps a group event."}
+
+
+def _working_hours_problem(
+    quote: Quote, working_hours: WorkingHours, blocking: list[availability.Blocking], tz: ZoneInfo
+) -> str | None:
+    """An enforced booking fits the working hours and misses the staff member's breaks and group
+    events. Appointments are left to the bookings database, which refuses overlaps; a moved
+    appointment would otherwise meet its own copy."""
     # Compared in UTC: Python compares two datetimes of one zone by wall clock, ignoring DST's fold.
     start, end = quote.starts_at.astimezone(UTC), quote.ends_at.astimezone(UTC)
     if not slots.fits_working_hours(working_hours, start, end, tz):
         return "Outside working hours."
-    if any(b.starts_at < end and start < b.ends_at for b in breaks):
-        return "Overlaps a break."
+    for kind in (BREAK, GROUP_EVENT):
+        if any(b.kind == kind and b.starts_at < end and start < b.ends_at for b in blocking):
+            return _OVERLAP_PROBLEMS[kind]
     return None
 
 

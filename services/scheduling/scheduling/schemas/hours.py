@@ -1,8 +1,7 @@
-"""Working hours: the weekly pattern, dated overrides and one-off breaks."""
+"""Working hours: the weekly pattern and dated overrides."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, validate
 
-from scheduling.domain.hours import LONGEST_DATED_BREAK
 from scheduling.schemas.common import DayPlanSchema, company_id, record_id
 
 
@@ -32,36 +31,7 @@ class DateOverrideKeySchema(Schema):
     date = fields.Date(required=True)
 
 
-class NewBreakSchema(Schema):
-    company_id = company_id
-    staff_member_id = record_id(required=True)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
-    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
-
-    @validates_schema
-    def _sensible_length(self, break_, **kwargs):
-        if break_["ends_at"] <= break_["starts_at"]:
-            raise ValidationError("Must be after starts_at.", "ends_at")
-        if break_["ends_at"] - break_["starts_at"] > LONGEST_DATED_BREAK:
-            raise ValidationError(f"A break lasts at most {LONGEST_DATED_BREAK.days} days.", "ends_at")
-
-
-class BreakIdSchema(Schema):
-    company_id = company_id
-    break_id = record_id(required=True)
-
-
-class DatedBreakSchema(Schema):
-    id = fields.Integer()
-    staff_member_id = fields.Integer()
-    starts_at = fields.AwareDateTime()
-    ends_at = fields.AwareDateTime()
-    note = fields.String(allow_none=True)
-
-
 class WorkingHoursSchema(Schema):
     staff_member_id = fields.Integer()
     weekly = fields.List(fields.Nested(WeeklyDaySchema))
     overrides = fields.List(fields.Nested(DateOverrideSchema))
-    breaks = fields.List(fields.Nested(DatedBreakSchema(exclude=("staff_member_id",))))

@@ -6,6 +6,17 @@ from scheduling.schemas.common import MinuteOfDay, company_id, record_id
 from scheduling.schemas.online_booking import OwnTimingSchema
 
 MAX_PRICE = 10**12  # minor units
+MAX_GROUP_CAPACITY = 500
+
+
+def _group_capacity(**options) -> fields.Integer:
+    return fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=validate.Range(min=1, max=MAX_GROUP_CAPACITY),
+        metadata={"description": "a group service's default seats per event; null: an individual service"},
+        **options,
+    )
 
 
 def duration_rule(minutes: int) -> None:
@@ -50,6 +61,7 @@ class ServiceSchema(Schema):
     active = fields.Boolean()
     bookable_online = fields.Boolean()
     prepayment = fields.String()
+    group_capacity = fields.Integer(allow_none=True)
     search_interval_minutes = fields.Integer(allow_none=True)
     display_interval_minutes = fields.Integer(allow_none=True)
     search_from_minute = MinuteOfDay(data_key="search_from", allow_none=True)
@@ -67,6 +79,7 @@ class ServiceChangesSchema(OwnTimingSchema):
     price_max = _price()
     active = fields.Boolean()
     bookable_online = fields.Boolean()
+    group_capacity = _group_capacity()
     staff = fields.List(
         fields.Nested(StaffAssignmentSchema), validate=[validate.Length(max=500), _one_entry_per_staff_member]
     )
@@ -83,6 +96,7 @@ class NewServiceSchema(ServiceChangesSchema):
     active = fields.Boolean(load_default=True)
     bookable_online = fields.Boolean(load_default=True)
     prepayment = fields.String(load_default="none", validate=validate.OneOf(("none", "required")))
+    group_capacity = _group_capacity(load_default=None)
     staff = fields.List(
         fields.Nested(StaffAssignmentSchema),
         load_default=list,

@@ -1,4 +1,4 @@
-"""Slot search, quotes and the calendar day.
+"""Slot search and quotes.
 
 find_slots validates its query here, but its answer is built by `slot_days_json`, not by
 a schema: it can hold thousands of slots, and it is the hot path.
@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from scheduling.domain.slots import DaySlots
-from scheduling.schemas.common import IntervalSchema, company_id, record_id, service_ids, unique_ids
-from scheduling.schemas.staff import StaffMemberSchema
+from scheduling.schemas.common import company_id, record_id, service_ids, unique_ids
 
 MAX_SEARCH_DAYS = 62
 
@@ -85,24 +84,3 @@ class QuoteSchema(Schema):
 class QuotesSchema(Schema):
     quotes = fields.List(fields.Nested(QuoteSchema))
     problems = fields.Dict(keys=fields.String(), values=fields.String())
-
-
-class CalendarDayQuerySchema(Schema):
-    company_id = company_id
-    date = fields.Date(required=True)
-
-
-class CalendarBreakSchema(IntervalSchema):
-    id = fields.Integer(allow_none=True)
-
-
-class CalendarStaffSchema(Schema):
-    staff_member = fields.Nested(StaffMemberSchema)
-    working = fields.List(fields.Nested(IntervalSchema))
-    breaks = fields.List(fields.Nested(CalendarBreakSchema))
-
-
-class CalendarDaySchema(Schema):
-    date = fields.Date()
-    timezone = fields.String()
-    staff = fields.List(fields.Nested(CalendarStaffSchema))

@@ -57,7 +57,7 @@ def test_busy_times_and_breaks_are_not_offered(api, salon):
     cut = salon.service("Cut", 30, staff=[anna["id"]])
     salon.appointment(anna["id"], at(MONDAY, "09:30"), minutes=30)
     salon.appointment(anna["id"], at(MONDAY, "10:00"), minutes=30, state="cancelled")
-    api.add_break(salon.company_id, anna["id"], at(MONDAY, "12:00").isoformat(), at(MONDAY, "12:30").isoformat())
+    salon.break_(anna["id"], at(MONDAY, "12:00"), minutes=30)
     assert list(starts(search(api, salon.company_id, [cut["id"]]))) == [
         "09:00",
         "10:00",
@@ -66,6 +66,74 @@ def test_busy_times_and_breaks_are_not_offered(api, salon):
         "11:30",
         "12:30",
     ]
+
+
+def test_group_events_and_breaks_block_like_appointments_but_seats_do_not(api, salon):
+    anna, ben = salon.staff_member("Anna"), salon.staff_member("Ben")
+    for member in (anna, ben):
+        salon.works(member["id"], "09:00", "13:00")
+    cut = salon.service("Cut", 60, staff=[anna["id"], ben["id"]])
+    yoga = salon.group_event(anna["id"], at(MONDAY, "10:00"), minutes=60)
+    salon.appointment(anna["id"], at(MONDAY, "10:00"), minutes=60, group_event_id=yoga)  # a seat in it
+    salon.appointment(ben["id"], at(MONDAY, "12:00"), minutes=60, group_event_id=yoga)  # a seat, wrongly timed
+    salon.group_event(anna["id"], at(MONDAY, "11:00"), minutes=60, state="cancelled")
+    salon.break_(ben["id"], at(MONDAY, "09:30"), minutes=30)
+    salon.break_(anna["id"], at(MONDAY, "12:00"), minutes=15, state="removed")
+    for online in (True, False):
+        found = starts(search(api, salon.company_id, [cut["id"]], online=online))
+        assert [wall for wall, ids in found.items() if anna["id"] in ids] == [
+            "09:00",
+            "11:00",
+            "11:15",
+            "11:30",
+            "11:45",
+            "12:00",
+        ]
+        assert [wall for wall, ids in found.items() if ben["id"] in ids] == [
+            "10:00",
+            "10:15",
+            "10:30",
+            "10:45",
+            "11:00",
+            "11:15",
+            "11:30",
+            "11:45",
+            "12:00",
+        ]
+
+
+def test_a_break_of_weeks_blocks_every_day_it_covers(api, salon):
+    """Breaks are looked up a month back, not a week like appointments."""
+    anna = salon.staff_member("Anna")
+    salon.works(anna["id"], "09:00", "10:00")
+    cut = salon.service("Cut", 60, staff=[anna["id"]])
+    begins, ends = at(MONDAY - timedelta(days=20), "00:00"), at(MONDAY, "09:30")
+    salon.break_(anna["id"], begins, minutes=(ends.astimezone(UTC) - begins.astimezone(UTC)) // timedelta(minutes=1))
+    found = search(api, salon.company_id, [cut["id"]], last_day=MONDAY + timedelta(days=1))
+    assert starts(found, 0) == {} and list(starts(found, 1)) == ["09:00"]
+
+
+def test_online_a_group_service_offers_no_start_but_staff_still_find_times(api, salon):
+    anna = salon.staff_member("Anna")
+    salon.works(anna["id"], "09:00", "11:00")
+    yoga = salon.service("Yoga", 60, staff=[anna["id"]], group_capacity=12)
+    cut = salon.service("Cut", 60, staff=[anna["id"]])
+    assert yoga["group_capacity"] == 12
+    online = search(api, salon.company_id, [yoga["id"]], last_day=MONDAY + timedelta(days=1))
+    assert [day["slots"] for day in online["days"]] == [[], []]
+    assert search(api, salon.company_id, [yoga["id"]], staff_member_id=anna["id"])["days"][0]["slots"] == []
+    assert starts(search(api, salon.company_id, [cut["id"], yoga["id"]])) == {}
+    assert list(starts(search(api, salon.company_id, [yoga["id"]], online=False))) == [
+        "09:00",
+        "09:15",
+        "09:30",
+        "09:45",
+        "10:00",
+    ]
+    assert list(starts(search(api, salon.company_id, [cut["id"]]))) == ["09:00", "09:15", "09:30", "09:45", "10:00"]
+
+    api.update_service(salon.company_id, yoga["id"], {"group_capacity": None})  # an individual service again
+    assert list(starts(search(api, salon.company_id, [yoga["id"]]))) == ["09:00", "09:15", "09:30", "09:45", "10:00"]
 
 
 def test_services_add_up_with_each_staff_members_own_duration(api, salon):

@@ -2,7 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 from alembic import command
-from sqlalchemy import bindparam, create_engine, text
+from sqlalchemy import bindparam, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from salon_infra.database import with_driver
 from salon_infra.migrations import alembic_config, upgrade
@@ -66,14 +67,7 @@ def test_users_keep_their_role_across_migration_0005(dialect, tmp_path):
 
 def _company_with_users(connection) -> None:
     now = datetime.now(UTC)
-    company = {"name": "S", "tz": "UTC", "cur": "EUR", "country": "DE", "step": 15, "now": now}
-    company_id = connection.execute(
-        text(
-            "INSERT INTO companies (name, timezone, currency, country, slot_step_minutes, created_at) "
-            "VALUES (:name, :tz, :cur, :country, :step, :now) RETURNING id"
-        ).bindparams(bindparam("now", type_=UtcDateTime())),
-        company,
-    ).scalar()
+    company_id = _company(connection)
     for role in ("owner", "administrator", "specialist", "stranger"):
         connection.execute(
             text(
@@ -89,3 +83,109 @@ def _roles_of_users(connection) -> list[tuple]:
         text("SELECT users.email, roles.name, roles.built_in FROM users JOIN roles ON roles.id = users.role_id")
     )
     return sorted((email, name, bool(built_in)) for email, name, built_in in rows)
+
+
+def _company(connection) -> int:
+    company = {"name": "S", "tz": "UTC", "cur": "EUR", "country": "DE", "step": 15, "now": datetime.now(UTC)}
+    return connection.execute(
+        text(
+            "INSERT INTO companies (name, timezone, currency, country, slot_step_minutes, created_at) "
+            "VALUES (:name, :tz, :cur, :country, :step, :now) RETURNING id"
+        ).bindparams(bindparam("now", type_=UtcDateTime())),
+        company,
+    ).scalar()
+
+
+_BUSY_COLUMNS = "company_id, staff_member_id, starts_at, ends_at, version, active, updated_at"
+_BUSY_VALUES = ":company_id, 7, '2030-01-07 10:00:00', '2030-01-07 11:00:00', 1, true, '2030-01-01 00:00:00'"
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+def test_migration_0006_keys_busy_times_by_kind_and_keeps_them_bumping_the_busy_version(dialect, tmp_path):
+    def check(url):
+        upgrade("scheduling", url, "0005")
+        engine = create_engine(with_driver(url))
+        with engine.begin() as connection:
+            company_id = _company(connection)
+            connection.execute(
+                text(f"INSERT INTO busy_times (appointment_id, {_BUSY_COLUMNS}) VALUES (41, {_BUSY_VALUES})"),
+                {"company_id": company_id},
+            )
+        upgrade("scheduling", url)
+
+        def busy_version():
+            with engine.connect() as connection:
+                query = text("SELECT busy_version FROM companies WHERE id = :id")
+                return connection.execute(query, {"id": company_id}).scalar()
+
+        def insert(kind, source_id):
+            with engine.begin() as connection:
+                connection.execute(
+                    text(
+                        f"INSERT INTO busy_times (kind, source_id, {_BUSY_COLUMNS}) VALUES (:kind, :id, {_BUSY_VALUES})"
+                    ),
+                    {"kind": kind, "id": source_id, "company_id": company_id},
+                )
+
+        def change(statement, **parameters):
+            with engine.begin() as connection:
+                connection.execute(text(statement), parameters)
+
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT kind, source_id, company_id FROM busy_times")).all()
+        assert [tuple(row) for row in rows] == [("appointment", 41, company_id)]
+        assert "staff_breaks" not in inspect(engine).get_table_names()
+        assert inspect(engine).get_pk_constraint("busy_times")["constrained_columns"] == ["kind", "source_id"]
+
+        before = busy_version()
+        insert("group_event", 41)
+        insert("break", 41)
+        assert busy_version() == before + 2
+        for kind, source_id in [("appointment", 41), ("break", 41), ("lesson", 42)]:
+            with pytest.raises(IntegrityError):
+                insert(kind, source_id)
+        change("UPDATE busy_times SET active = false WHERE kind = 'break'")
+        change("DELETE FROM busy_times WHERE kind = 'group_event'")
+        assert busy_version() == before + 4
+
+        services = "INSERT INTO services (company_id, title, duration_minutes, price_min, price_max, active, "
+        services += "bookable_online, group_capacity) VALUES (:id, 'Yoga', 60, 0, 0, true, true, :capacity)"
+        for capacity in (None, 1, 500):
+            change(services, id=company_id, capacity=capacity)
+        for capacity in (0, 501):
+            with pytest.raises(IntegrityError):
+                change(services, id=company_id, capacity=capacity)
+
+        command.downgrade(alembic_config("scheduling", url), "0005")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT appointment_id, company_id FROM busy_times")).all()
+        assert [tuple(row) for row in rows] == [(41, company_id)]  # the break is gone with its kind
+        assert "group_capacity" not in {column["name"] for column in inspect(engine).get_columns("services")}
+        before = busy_version()
+        with engine.begin() as connection:
+            staff_member = connection.execute(
+                text(
+                    "INSERT INTO staff_members (company_id, name, position, active, bookable_online, created_at) "
+                    "VALUES (:id, 'Anna', '', true, true, '2030-01-01 00:00:00') RETURNING id"
+                ),
+                {"id": company_id},
+            ).scalar()
+            connection.execute(
+                text(
+                    "INSERT INTO staff_breaks (company_id, staff_member_id, starts_at, ends_at, created_at) "
+                    "VALUES (:id, :staff, '2030-01-07 10:00:00', '2030-01-07 11:00:00', '2030-01-01 00:00:00')"
+                ),
+                {"id": company_id, "staff": staff_member},
+            )
+            connection.execute(
+                text(f"INSERT INTO busy_times (appointment_id, {_BUSY_COLUMNS}) VALUES (42, {_BUSY_VALUES})"),
+                {"company_id": company_id},
+            )
+        assert busy_version() == before + 2
+        engine.dispose()
+
+    if dialect == "sqlite":
+        check(f"sqlite:///{tmp_path}/scheduling.sqlite3")
+    else:
+        with temporary_database("scheduling_busy_kinds") as url:
+            check(url)

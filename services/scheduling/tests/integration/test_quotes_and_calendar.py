@@ -76,13 +76,37 @@ def test_online_quotes_need_online_staff_the_grid_and_working_hours(api, salon, 
         ("08:30", "Outside working hours."),
     ]:
         assert quote(api, salon.company_id, [anna["id"]], [cut["id"]], wall)["problems"] == {str(anna["id"]): problem}
-    api.add_break(salon.company_id, anna["id"], at(TUESDAY, "10:20").isoformat(), at(TUESDAY, "10:40").isoformat())
+    salon.break_(anna["id"], at(TUESDAY, "10:20"), minutes=20)
     answer = quote(api, salon.company_id, [anna["id"]], [cut["id"]], "10:00")
     assert answer["problems"] == {str(anna["id"]): "Overlaps a break."}
     assert quote(api, salon.company_id, [anna["id"]], [cut["id"]], "10:45")["quotes"] != []
 
 
-def test_without_enforcement_anything_goes_and_busy_times_are_not_checked(api, salon, team):
+def test_enforced_quotes_miss_breaks_and_group_events_from_bookings(api, salon, team):
+    anna, ben, _, _, cut, _ = team
+    ids = [anna["id"], ben["id"]]
+    salon.group_event(anna["id"], at(TUESDAY, "11:00"), minutes=60)
+    salon.break_(ben["id"], at(TUESDAY, "11:15"), minutes=15)
+    salon.group_event(ben["id"], at(TUESDAY, "16:00"), minutes=60, state="cancelled")
+    salon.break_(anna["id"], at(TUESDAY, "16:00"), state="removed")
+
+    answer = quote(api, salon.company_id, ids, [cut["id"]], "11:00", online=False)
+    assert answer == {
+        "quotes": [],
+        "problems": {str(anna["id"]): "Overlaps a group event.", str(ben["id"]): "Overlaps a break."},
+    }
+    online = quote(api, salon.company_id, [anna["id"]], [cut["id"]], "10:45")
+    assert online["problems"] == {str(anna["id"]): "Overlaps a group event."}
+    assert [q["staff_member_id"] for q in quote(api, salon.company_id, ids, [cut["id"]], "10:30")["quotes"]] == [
+        anna["id"]
+    ]  # Ben cannot be booked online
+    later = quote(api, salon.company_id, ids, [cut["id"]], "16:00", online=False)
+    assert later["problems"] == {} and len(later["quotes"]) == 2  # cancelled and removed ones do not count
+    unenforced = quote(api, salon.company_id, ids, [cut["id"]], "11:00", enforce=False, online=False)
+    assert unenforced["problems"] == {} and len(unenforced["quotes"]) == 2
+
+
+def test_appointments_are_not_checked_and_without_enforcement_anything_goes(api, salon, team):
     anna, _, _, _, cut, _ = team
     salon.appointment(anna["id"], at(TUESDAY, "10:00"))
     answer = quote(api, salon.company_id, [anna["id"]], [cut["id"]], "10:00")
@@ -122,28 +146,23 @@ def test_calendar_day(api, salon, team):
         [{"start": "08:00", "end": "12:00"}, {"start": "15:00", "end": "19:00"}],
         [{"start": "10:00", "end": "10:30"}],
     )
-    dated = api.add_break(
-        salon.company_id, anna["id"], at(TUESDAY, "16:00").isoformat(), at(TUESDAY, "16:30").isoformat()
-    )
-    api.add_break(
-        salon.company_id,
-        anna["id"],
-        at(TUESDAY + timedelta(1), "16:00").isoformat(),
-        at(TUESDAY + timedelta(1), "17:00").isoformat(),
-    )
+    salon.break_(anna["id"], at(TUESDAY, "16:00"), minutes=30)  # bookings' to show, not ours
+    salon.group_event(anna["id"], at(TUESDAY, "10:00"))
     day = api.calendar_day(salon.company_id, TUESDAY.isoformat())
     assert day["date"] == TUESDAY.isoformat() and day["timezone"] == "Europe/Berlin"
     assert [column["staff_member"]["name"] for column in day["staff"]] == ["Anna", "Ben", "Dora"]
     anna_column, _, dora_column = day["staff"]
     assert anna_column["staff_member"] == api.get_staff_member(salon.company_id, anna["id"])
 
-    def span(start, end, **extra):
-        return {"start": at(TUESDAY, start).isoformat(), "end": at(TUESDAY, end).isoformat(), **extra}
+    def span(start, end):
+        return {"start": at(TUESDAY, start).isoformat(), "end": at(TUESDAY, end).isoformat()}
 
     assert anna_column["working"] == [span("09:00", "13:00"), span("14:00", "18:00")]
-    assert anna_column["breaks"] == [span("13:00", "14:00", id=None), span("16:00", "16:30", id=dated["id"])]
+    assert anna_column["breaks"] == [span("13:00", "14:00")]
     assert dora_column["working"] == [span("08:00", "10:00"), span("10:30", "12:00"), span("15:00", "19:00")]
-    assert dora_column["breaks"] == [span("10:00", "10:30", id=None)]
+    assert dora_column["breaks"] == [span("10:00", "10:30")]
+    same_day = api.calendar_days(salon.company_id, {"date_from": TUESDAY.isoformat(), "date_to": TUESDAY.isoformat()})
+    assert same_day == {"timezone": day["timezone"], "days": [{"date": day["date"], "staff": day["staff"]}]}
 
 
 def test_online_nobody_can_start_in_the_past_but_staff_may_record_it(api, salon, team):

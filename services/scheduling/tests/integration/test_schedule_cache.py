@@ -83,5 +83,21 @@ def test_busy_times_and_breaks_show_in_the_next_search(api, salon):
     assert nine not in starts(api, salon, cut)
     salon.appointment(anna["id"], at(WEDNESDAY, "09:00"), id=appointment_id, version=2, state="cancelled")
     assert nine in starts(api, salon, cut)
-    api.add_break(salon.company_id, anna["id"], at(WEDNESDAY, "09:30").isoformat(), at(WEDNESDAY, "10:00").isoformat())
+    break_id = salon.break_(anna["id"], at(WEDNESDAY, "09:30"), minutes=30)
     assert nine not in starts(api, salon, cut)
+    salon.break_(anna["id"], at(WEDNESDAY, "09:30"), id=break_id, version=2, state="removed")
+    assert nine in starts(api, salon, cut)
+    event_id = salon.group_event(anna["id"], at(WEDNESDAY, "09:45"), minutes=15)
+    assert nine not in starts(api, salon, cut)
+    salon.group_event(anna["id"], at(WEDNESDAY, "10:00"), minutes=15, id=event_id, version=2)  # moved
+    assert nine in starts(api, salon, cut)
+
+
+def test_a_changed_length_shows_in_the_next_search(api, salon):
+    anna = salon.staff_member("Anna")
+    salon.works(anna["id"], "09:00", "12:00")
+    cut = salon.service("Cut", 60, staff=[anna["id"]])
+    appointment_id = salon.appointment(anna["id"], at(WEDNESDAY, "09:00"), minutes=60)
+    assert at(WEDNESDAY, "10:00").isoformat() in starts(api, salon, cut)
+    salon.appointment(anna["id"], at(WEDNESDAY, "09:00"), minutes=90, id=appointment_id, version=2)
+    assert starts(api, salon, cut)[0] == at(WEDNESDAY, "10:30").isoformat()

@@ -1,5 +1,6 @@
 """The service as it runs in production: `nameko run` on the real broker and database, fed
-appointment events the way the bookings service's outbox relay publishes them."""
+appointment, group event and break events the way the bookings service's outbox relay
+publishes them."""
 
 import json
 import time
@@ -54,13 +55,18 @@ def bookings_events(scheduling_service):
 
 
 def publish(channel, event_type: str, company_id: int, appointment: dict) -> None:
+    extra = {"client_id": 77, "source": "widget", "service_ids": [1], "group_event_id": None}
+    publish_record(channel, event_type, company_id, "appointment", {**extra, **appointment})
+
+
+def publish_record(channel, event_type: str, company_id: int, key: str, record: dict) -> None:
     """Publish as the outbox relay does; retry while the service's queues are not bound yet."""
     envelope = {
         "event_id": str(uuid.uuid4()),
         "event_type": event_type,
         "company_id": company_id,
         "occurred_at": datetime.now(UTC).isoformat(),
-        "data": {"appointment": {**appointment, "client_id": 77, "source": "widget", "service_ids": [1]}},
+        "data": {key: {**record, "company_id": company_id}},
     }
     properties = pika.BasicProperties(content_type="application/json", delivery_mode=2)
     deadline = time.monotonic() + 10
@@ -76,12 +82,12 @@ def publish(channel, event_type: str, company_id: int, appointment: dict) -> Non
             time.sleep(0.1)
 
 
-def appointment(appointment_id, staff_member_id, wall, version, state="booked"):
+def appointment(appointment_id, staff_member_id, wall, version, state="booked", minutes=60):
     return {
         "id": appointment_id,
         "staff_member_id": staff_member_id,
         "starts_at": at(DAY, wall).isoformat(),
-        "ends_at": (at(DAY, wall) + timedelta(hours=1)).isoformat(),
+        "ends_at": (at(DAY, wall) + timedelta(minutes=minutes)).isoformat(),
         "version": version,
         "state": state,
     }
@@ -133,7 +139,9 @@ def test_booking_events_keep_the_slots_in_step(scheduling_service, bookings_even
     wait_for(lambda: "13:00" not in free())
     assert "11:00" in free() and "12:00" not in free()
     with uow:
-        copy = uow.session.scalar(select(BusyTime).where(BusyTime.appointment_id == appointment_id))
+        copy = uow.session.scalar(
+            select(BusyTime).where(BusyTime.kind == "appointment", BusyTime.source_id == appointment_id)
+        )
         assert (copy.version, copy.starts_at, copy.active) == (2, at(DAY, "12:00"), True)
 
     publish(
@@ -145,12 +153,101 @@ def test_booking_events_keep_the_slots_in_step(scheduling_service, bookings_even
     wait_for(lambda: "12:00" in free())
 
 
+def new_salon(scheduling, opens="10:00", closes="16:00"):
+    owner = {"name": "Olga", "email": f"olga.{uuid.uuid4().hex[:8]}@example.com", "password": "correct horse"}
+    company = scheduling.create_company(
+        {"name": "Salon", "timezone": "Europe/Berlin", "currency": "EUR", "country": "DE"}, owner
+    )["company"]
+    anna = scheduling.create_staff_member(company["id"], {"name": "Anna"})
+    scheduling.set_weekly_hours(
+        company["id"], anna["id"], [{"weekday": DAY.weekday(), "shifts": [{"start": opens, "end": closes}]}]
+    )
+    cut = scheduling.create_service(
+        company["id"],
+        {"title": "Cut", "duration_minutes": 60, "price_min": 3000, "staff": [{"staff_member_id": anna["id"]}]},
+    )
+    query = {"service_ids": [cut["id"]], "date_from": DAY.isoformat(), "date_to": DAY.isoformat()}
+
+    def free():
+        return {slot["start"][11:16] for slot in scheduling.find_slots(company["id"], query)["days"][0]["slots"]}
+
+    return company["id"], anna["id"], free
+
+
+def stored(uow, kind, source_id):
+    with uow:
+        copy = uow.session.scalar(select(BusyTime).where(BusyTime.kind == kind, BusyTime.source_id == source_id))
+        return None if copy is None else (copy.version, copy.starts_at, copy.ends_at, copy.active)
+
+
+def test_group_event_and_break_events_keep_the_slots_in_step(scheduling_service, bookings_events, uow):
+    scheduling, *_ = scheduling_service
+    company_id, anna, free = new_salon(scheduling)
+    assert {"10:00", "11:00", "12:00", "13:00", "14:00", "15:00"} <= free()
+    shared_id = 890_000_000 + int(time.time()) % 1_000_000  # an event and a break with the same id
+
+    def group_event(wall, version, state="booked"):
+        return {**appointment(shared_id, anna, wall, version, state), "service_id": 1, "title": "Yoga", "capacity": 8}
+
+    def break_(wall, version, state="active", break_id=shared_id):
+        return appointment(break_id, anna, wall, version, state, minutes=30)
+
+    publish_record(bookings_events, "group_event_created", company_id, "group_event", group_event("10:00", 1))
+    wait_for(lambda: "10:00" not in free())
+    publish_record(bookings_events, "group_event_changed", company_id, "group_event", group_event("11:00", 2))
+    wait_for(lambda: "11:00" not in free())
+    assert "10:00" in free()
+    publish_record(bookings_events, "group_event_changed", company_id, "group_event", group_event("11:00", 2))
+    publish_record(bookings_events, "group_event_created", company_id, "group_event", group_event("10:00", 1))
+
+    publish_record(bookings_events, "break_added", company_id, "break", break_("13:00", 1))
+    wait_for(lambda: "13:00" not in free())
+    assert "12:30" not in free() and "13:30" in free() and "10:00" in free()  # the late event changed nothing
+    assert stored(uow, "group_event", shared_id) == (2, at(DAY, "11:00"), at(DAY, "12:00"), True)
+
+    publish_record(
+        bookings_events, "group_event_cancelled", company_id, "group_event", group_event("11:00", 3, "cancelled")
+    )
+    wait_for(lambda: "11:00" in free())
+    publish_record(bookings_events, "break_removed", company_id, "break", break_("13:00", 2, "removed"))
+    wait_for(lambda: "13:00" in free())
+    publish_record(bookings_events, "break_added", company_id, "break", break_("13:00", 1))  # late
+    publish_record(bookings_events, "break_added", company_id, "break", break_("15:00", 1, break_id=shared_id + 1))
+    wait_for(lambda: "15:00" not in free())
+    assert "13:00" in free()
+    assert stored(uow, "break", shared_id) == (2, at(DAY, "13:00"), at(DAY, "13:30"), False)
+    assert stored(uow, "group_event", shared_id)[3] is False
+
+
+def test_changed_appointments_and_seats(scheduling_service, bookings_events, uow):
+    scheduling, *_ = scheduling_service
+    company_id, anna, free = new_salon(scheduling)
+    appointment_id = 895_000_000 + int(time.time()) % 1_000_000
+    publish(bookings_events, "appointment_created", company_id, appointment(appointment_id, anna, "12:00", 1))
+    wait_for(lambda: "12:00" not in free())
+    assert "13:00" in free()
+    longer = appointment(appointment_id, anna, "12:00", 2, minutes=120)
+    publish(bookings_events, "appointment_changed", company_id, {**longer, "visit_status": "arrived"})
+    wait_for(lambda: "13:00" not in free())
+    assert "14:00" in free() and "11:00" in free()
+
+    seat = {**appointment(appointment_id + 1, anna, "10:00", 1), "group_event_id": 31}
+    publish(bookings_events, "appointment_created", company_id, seat)
+    wait_for(lambda: stored(uow, "appointment", appointment_id + 1) is not None)
+    assert stored(uow, "appointment", appointment_id + 1)[3] is False and "10:00" in free()
+
+
 def test_a_malformed_event_is_logged_and_dropped_not_requeued(scheduling_service, bookings_events):
     scheduling, _, _, log = scheduling_service
     publish(bookings_events, "appointment_deleted", 1, {"id": "not a number"})
-    wait_for(lambda: "dropping malformed appointment event" in log.read_text())
+    wrong_state = {**appointment(1, 1, "10:00", 1), "state": "somewhere"}
+    publish_record(bookings_events, "group_event_changed", 1, "group_event", wrong_state)
+    publish_record(bookings_events, "break_removed", 1, "group_event", appointment(1, 1, "10:00", 1, "removed"))
+    for kind in ("appointment", "group_event", "break"):
+        wait_for(lambda kind=kind: f"dropping malformed {kind} event" in log.read_text())
     time.sleep(0.3)
-    assert log.read_text().count("dropping malformed appointment event") == 1
+    for kind in ("appointment", "group_event", "break"):
+        assert log.read_text().count(f"dropping malformed {kind} event") == 1
     assert scheduling.ping() == "pong"
 
 

@@ -25,7 +25,8 @@ def test_twenty_staff_for_two_weeks(api, uow, salon):
             starts_at = at(first_day + timedelta(days=day_number), f"{10 + 2 * n}:00")
             uow.session.add(
                 BusyTime(
-                    appointment_id=next(_ids),
+                    kind="appointment",
+                    source_id=next(_ids),
                     company_id=salon.company_id,
                     staff_member_id=staff_member_id,
                     starts_at=starts_at,

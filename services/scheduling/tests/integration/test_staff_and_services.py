@@ -1,5 +1,7 @@
 import pytest
 from builders import Salon, new_company
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from salon_infra.errors import InvalidInput, NotFound
 
@@ -72,6 +74,7 @@ def test_services_with_staff_specific_durations(api, salon):
         "search_from": None,
         "search_until": None,
         "prepayment": "none",
+        "group_capacity": None,
         "staff": sorted(
             [
                 {"staff_member_id": anna["id"], "duration_minutes": None},
@@ -87,6 +90,21 @@ def test_services_with_staff_specific_durations(api, salon):
     assert api.get_service(salon.company_id, service["id"]) == changed
     assert api.get_staff_member(salon.company_id, anna["id"])["service_ids"] == []
     assert api.list_service_categories(salon.company_id) == [colour]
+
+
+def test_group_services(api, salon, uow):
+    anna = salon.staff_member("Anna")
+    yoga = salon.service("Yoga", 60, staff=[anna["id"]], group_capacity=12)
+    assert yoga["group_capacity"] == 12 and api.get_service(salon.company_id, yoga["id"]) == yoga
+    assert api.update_service(salon.company_id, yoga["id"], {"group_capacity": 500})["group_capacity"] == 500
+    assert api.update_service(salon.company_id, yoga["id"], {"title": "Yoga flow"})["group_capacity"] == 500
+    assert api.update_service(salon.company_id, yoga["id"], {"group_capacity": None})["group_capacity"] is None
+    for capacity in (0, 501, "12"):
+        with pytest.raises(InvalidInput) as problem:
+            api.update_service(salon.company_id, yoga["id"], {"group_capacity": capacity})
+        assert list(problem.value.errors) == ["group_capacity"]
+    with pytest.raises(IntegrityError), uow:  # the database holds the same rule
+        uow.session.execute(text("UPDATE services SET group_capacity = 0 WHERE id = :id"), {"id": yoga["id"]})
 
 
 def test_service_rules_name_the_field(api, salon, other_salon):
@@ -141,11 +159,15 @@ def test_a_company_cannot_reach_another_companys_records_by_id(api, salon, other
         lambda: api.get_working_hours(ours, theirs["id"]),
         lambda: api.set_weekly_hours(ours, theirs["id"], []),
         lambda: api.set_date_override(ours, theirs["id"], "2030-01-01", [], []),
-        lambda: api.add_break(ours, theirs["id"], "2030-01-01T10:00:00+00:00", "2030-01-01T11:00:00+00:00"),
     ]
     for attempt in attempts:
         with pytest.raises(NotFound):
             attempt()
+    with pytest.raises(InvalidInput) as problem:
+        api.calendar_days(
+            ours, {"date_from": "2030-01-01", "date_to": "2030-01-01", "staff_member_ids": [theirs["id"]]}
+        )
+    assert problem.value.errors == {"staff_member_ids": [f"No staff member {theirs['id']}."]}
     assert api.list_staff(ours, service_id=their_service["id"]) == []
     assert api.list_services(ours) == [] and api.list_service_categories(ours) == []
     assert api.get_staff_member(other_salon.company_id, theirs["id"])["name"] == "Theirs"

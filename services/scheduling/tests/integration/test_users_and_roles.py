@@ -11,6 +11,7 @@ from scheduling.service import SchedulingService
 
 EVERY_RIGHT = list(RIGHTS)
 ADMINISTRATOR_RIGHTS = [right for right in RIGHTS if right not in ("manage_users", "import_data")]
+SPECIALIST_RIGHTS = ["calendar_own_column"]
 
 
 @pytest.fixture
@@ -34,13 +35,19 @@ def test_a_new_company_has_the_built_in_roles_and_an_owner_with_every_right(api,
     assert [(r["name"], r["built_in"], r["rights"]) for r in api.list_roles(owner["company_id"])] == [
         ("owner", True, EVERY_RIGHT),
         ("administrator", True, ADMINISTRATOR_RIGHTS),
-        ("specialist", True, []),
+        ("specialist", True, SPECIALIST_RIGHTS),
     ]
+    assert {"calendar_all_staff", "calendar_own_column"} <= set(ADMINISTRATOR_RIGHTS)
 
 
 def test_rights_are_listed_with_what_they_allow(api):
     listed = api.list_rights()
     assert [right["name"] for right in listed] == EVERY_RIGHT
+    assert [right["name"] for right in listed][:3] == [
+        "view_bookings_overview",
+        "calendar_all_staff",
+        "calendar_own_column",
+    ]
     assert {"import_data", "export_data", "manage_settings", "manage_users", "take_payments"} <= set(EVERY_RIGHT)
     assert all(right["description"] for right in listed)
 
@@ -145,7 +152,8 @@ def test_updating_a_user(api, owner, roles):
     company_id = owner["company_id"]
     anna = api.create_staff_member(company_id, {"name": "Anna"})
     eva = add_user(api, company_id, roles["specialist"]["id"], staff_member_id=anna["id"])
-    assert eva["staff_member_id"] == anna["id"] and eva["rights"] == []
+    assert eva["staff_member_id"] == anna["id"] and eva["rights"] == SPECIALIST_RIGHTS
+    assert api.authenticate(company_id, eva["email"], "a-good-password")["rights"] == ["calendar_own_column"]
     changed = api.update_user(
         company_id, eva["id"], {"name": "Eva M.", "role_id": roles["administrator"]["id"], "password": "another-one"}
     )
@@ -185,6 +193,10 @@ def test_nobody_grants_rights_beyond_their_own(api, owner, roles):
     hr = add_user(api, company_id, hiring["id"], name="Hana")
     act = {"acting_user_id": hr["id"]}
 
+    with pytest.raises(InvalidInput) as problem:  # a specialist sees their own column; Hana does not
+        add_user(api, company_id, roles["specialist"]["id"], name="Sam", **act)
+    assert list(problem.value.errors) == ["role_id"] and "calendar_own_column" in problem.value.errors["role_id"][0]
+    api.update_role(company_id, hiring["id"], {"rights": ["manage_users", "manage_settings", "calendar_own_column"]})
     assert add_user(api, company_id, roles["specialist"]["id"], name="Sam", **act)["role"] == "specialist"
     with pytest.raises(InvalidInput) as problem:
         add_user(api, company_id, roles["owner"]["id"], name="Mallory", **act)

@@ -4,6 +4,7 @@ from scheduling.domain.eligibility import (
     BookableService,
     Performer,
     QuotedService,
+    offers_free_starts,
     performer_problem,
     quoted_services,
     service_problem,
@@ -14,6 +15,7 @@ CUT = BookableService(1, "Cut", 30, 2500, active=True, bookable_online=True)
 WASH = BookableService(2, "Wash", 15, 1000, active=True, bookable_online=True)
 HIDDEN = BookableService(3, "Hidden", 60, 0, active=True, bookable_online=False)
 RETIRED = BookableService(4, "Retired", 60, 0, active=False, bookable_online=True)
+YOGA = BookableService(5, "Yoga", 60, 1500, active=True, bookable_online=True, group_capacity=12)
 
 
 def performer(durations, active=True, bookable_online=True):
@@ -45,3 +47,12 @@ def test_services_online():
     assert service_problem(HIDDEN, online=True) == "Hidden cannot be booked online"
     assert service_problem(RETIRED, online=True) == "Retired cannot be booked online"
     assert service_problem(HIDDEN, online=False) is None and service_problem(RETIRED, online=False) is None
+
+
+def test_a_group_service_offers_no_free_start_online_but_does_to_staff():
+    assert YOGA.is_group_service and not CUT.is_group_service
+    assert offers_free_starts([CUT, WASH], online=True)
+    assert not offers_free_starts([YOGA], online=True)
+    assert not offers_free_starts([CUT, YOGA], online=True)
+    assert offers_free_starts([YOGA], online=False)
+    assert performer_problem(performer({5: None}), [YOGA], online=True) is None  # quotes are unaffected

@@ -5,7 +5,21 @@ def test_the_built_in_roles():
     assert rights.BUILT_IN_ROLES["owner"] == tuple(rights.RIGHTS)
     administrator = set(rights.BUILT_IN_ROLES["administrator"])
     assert administrator == set(rights.RIGHTS) - {"manage_users", "import_data"}
-    assert rights.BUILT_IN_ROLES["specialist"] == ()
+    assert {"calendar_all_staff", "calendar_own_column"} <= administrator
+    assert rights.BUILT_IN_ROLES["specialist"] == ("calendar_own_column",)
+
+
+def test_the_calendar_rights_follow_the_bookings_overview_in_the_catalogue():
+    names = list(rights.RIGHTS)
+    overview = names.index("view_bookings_overview")
+    assert names[overview : overview + 3] == ["view_bookings_overview", "calendar_all_staff", "calendar_own_column"]
+    assert rights.RIGHTS["calendar_all_staff"] == (
+        "See and change every staff member's column of the calendar, with their clients"
+    )
+    assert rights.RIGHTS["calendar_own_column"] == (
+        "See and change one's own column of the calendar: the staff member the user is linked to"
+    )
+    assert rights.rights_of("specialist", True, None) == ["calendar_own_column"]
 
 
 def test_a_custom_roles_rights_are_kept_in_catalogue_order_and_unknown_ones_dropped():
