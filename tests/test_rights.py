@@ -9,6 +9,8 @@ _people = itertools.count(1)
 PASSWORD = "a-good-password"
 EVERY_RIGHT = {
     "view_bookings_overview",
+    "calendar_all_staff",
+    "calendar_own_column",
     "take_payments",
     "delete_bookings",
     "delete_paid_bookings",

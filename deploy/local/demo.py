@@ -9,6 +9,13 @@ import requests
 
 TIMEZONE = "Europe/Berlin"
 OWNER = {"name": "Olga Owner", "email": "owner@demo.salon", "password": "demo-password"}
+SPECIALIST = {"name": "Anna Keller", "email": "anna@demo.salon", "password": "demo-password"}
+CATEGORIES = (("Team member is important", "#d9534f"), ("VIP", "#8e44ad"), ("First visit", "#27ae60"))
+EXTRA_FIELDS = (
+    {"code": "allergies", "title": "Allergies", "type": "text"},
+    {"code": "hair_type", "title": "Hair type", "type": "select", "options": ["straight", "wavy", "curly"]},
+    {"code": "patch_test", "title": "Patch test on", "type": "date"},
+)
 COMPANY = {"name": "Demo Salon", "timezone": TIMEZONE, "currency": "EUR", "country": "DE", "slot_step_minutes": 15}
 STAFF = [
     {"name": "Anna Keller", "position": "Stylist"},
@@ -42,12 +49,19 @@ def load_demo(gateway_url: str, state_file: Path) -> dict:
         for service in (
             _service(hair, "Women's haircut", 60, 4500, 6000, [anna, clara]),
             _service(hair, "Men's haircut", 30, 2500, 2500, [ben, {"staff_member_id": anna, "duration_minutes": 45}]),
-            _service(hair, "Colouring", 120, 9000, 15000, [clara]),
+            _service(hair, "Colouring", 120, 9000, 15000, [clara, anna]),
             _service(nails, "Manicure", 45, 3000, 3500, [dana]),
+            {**_service(nails, "Nail art workshop", 90, 2000, 2000, [dana]), "group_capacity": 6},
         )
     ]
-    _book_tomorrow(api, anna, services[0], ben, services[1])
-    state = {"company_id": company_id, "owner_email": OWNER["email"], "owner_password": OWNER["password"]}
+    womens_cut, mens_cut, colouring, _manicure, workshop = services
+    categories = _calendar_settings(api)
+    _book_tomorrow(api, anna, womens_cut, ben, mens_cut)
+    _calendar_day(api, categories, anna, ben, dana, womens_cut, colouring, workshop)
+    specialist = next(role["id"] for role in api.get("/api/v1/roles") if role["name"] == "specialist")
+    api.post("/api/v1/users", {**SPECIALIST, "role_id": specialist, "staff_member_id": anna})
+    state = {"company_id": company_id, "owner_email": OWNER["email"], "owner_password": OWNER["password"],
+             "specialist_email": SPECIALIST["email"]}  # fmt: skip
     state_file.write_text(json.dumps(state))
     return state
 
@@ -63,10 +77,58 @@ def _service(category_id, title, minutes, price_min, price_max, staff) -> dict:
     }
 
 
-def _book_tomorrow(api, anna, womens_cut, ben, mens_cut) -> None:
+def _calendar_settings(api) -> dict:
+    """Appointment categories and extra fields, as a salon sets them up for its calendar."""
+    categories = {title: api.post("/api/v1/appointment-categories", {"title": title, "colour": colour})["id"]
+                  for title, colour in CATEGORIES}  # fmt: skip
+    for extra_field in EXTRA_FIELDS:
+        api.post("/api/v1/appointment-extra-fields", extra_field)
+    return categories
+
+
+def _calendar_day(api, categories, anna, ben, dana, womens_cut, colouring, workshop) -> None:
+    """Tomorrow's calendar as a working day: a visit with two services and a discount, a client who
+    has arrived, a group workshop with two of its six seats taken, and a break."""
+    day = _next_workday()
+
+    def at(hour, minute=0):
+        return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(TIMEZONE))
+
+    visit = api.post("/api/v1/appointments", {
+        "client": {"name": "Lena Schulz", "phone": "+49 151 33333333", "email": "lena@example.com"},
+        "staff_member_id": anna, "service_ids": [womens_cut, colouring], "starts_at": at(14).isoformat(),
+        "category_id": categories["Team member is important"], "comment": "Wants to keep the length",
+        "extra_fields": {"hair_type": "curly", "patch_test": day.isoformat()},
+    })["appointment"]  # fmt: skip
+    [cut, colour] = visit["services"]
+    api.patch(f"/api/v1/appointments/{visit['id']}", {"services": [
+        {"id": cut["id"]}, {"id": colour["id"], "price": 12000, "discount": {"percent": 10}},
+    ]})  # fmt: skip
+    arrived = api.post("/api/v1/appointments", {
+        "client": {"name": "Tom Berg", "phone": "+49 151 44444444"}, "staff_member_id": anna,
+        "service_ids": [womens_cut], "starts_at": at(9).isoformat(), "category_id": categories["First visit"],
+    })["appointment"]  # fmt: skip
+    api.post(f"/api/v1/appointments/{arrived['id']}/visit-status", {"visit_status": "arrived"})
+    event = api.post("/api/v1/group-events", {
+        "staff_member_id": dana, "service_id": workshop, "starts_at": at(16).isoformat(),
+        "title": "Nail art workshop: spring colours",
+    })  # fmt: skip
+    for client in ({"name": "Sara Klein", "phone": "+49 151 55555555"},
+                   {"name": "Eva Braun", "phone": "+49 151 66666666"}):  # fmt: skip
+        api.post(f"/api/v1/group-events/{event['id']}/seats", {"client": client})
+    api.post(f"/api/v1/staff/{ben}/breaks", {"starts_at": at(15).isoformat(), "ends_at": at(15, 30).isoformat(),
+                                              "note": "Supplier visit"})  # fmt: skip
+
+
+def _next_workday():
     day = datetime.now(ZoneInfo(TIMEZONE)).date() + timedelta(days=1)
     while day.weekday() > 4:
         day += timedelta(days=1)
+    return day
+
+
+def _book_tomorrow(api, anna, womens_cut, ben, mens_cut) -> None:
+    day = _next_workday()
     for staff_member_id, service_id, hour, client in (
         (anna, womens_cut, 10, {"name": "Mia Becker", "phone": "+49 151 11111111"}),
         (ben, mens_cut, 11, {"name": "Noah Fischer", "phone": "+49 151 22222222"}),
@@ -90,6 +152,12 @@ class _Api:
 
     def put(self, path: str, body: dict) -> dict:
         return self._send("put", path, body)
+
+    def patch(self, path: str, body: dict) -> dict:
+        return self._send("patch", path, body)
+
+    def get(self, path: str) -> dict:
+        return self._send("get", path, None)
 
     def _send(self, method: str, path: str, body: dict) -> dict:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}

@@ -16,10 +16,12 @@ from werkzeug.routing import IntegerConverter
 from gateway import pages
 from gateway.api import (
     accounts,
+    appointment_settings,
     calendar,
     catalog,
     clients,
     data_transfer,
+    group_events,
     health,
     links,
     notifications,
@@ -44,6 +46,8 @@ API_BLUEPRINTS = (
     team.blp,
     catalog.blp,
     calendar.blp,
+    group_events.blp,
+    appointment_settings.blp,
     clients.blp,
     notifications.blp,
     overview.blp,

@@ -1,5 +1,6 @@
-"""Staff sign in with a JWT that carries their company, role and named rights (scheduling's
-domain/rights.py); an endpoint asks for one right with `right_required("manage_settings")`.
+"""Staff sign in with a JWT that carries their company, role, named rights (scheduling's
+domain/rights.py) and the staff member they are, if any; an endpoint asks for one right with
+`right_required(rights.MANAGE_SETTINGS)` (the names are in gateway.rights).
 
 Rights are read from the token, so a change to a user's role reaches them at their next sign-in;
 scheduling re-reads the acting user's rights itself for changes to users and roles."""
@@ -11,6 +12,7 @@ from functools import wraps
 import jwt
 from flask import current_app, g, request
 
+from gateway import rights
 from gateway.errors import Forbidden, Unauthorized
 
 ALGORITHM = "HS256"
@@ -22,6 +24,7 @@ class StaffUser:
     company_id: int
     role: str
     rights: frozenset[str] = frozenset()
+    staff_member_id: int | None = None  # the staff member this user is, for their own calendar column
 
     @property
     def actor(self) -> dict:
@@ -36,13 +39,14 @@ def issue_token(user: dict) -> tuple[str, int]:
         "company_id": user["company_id"],
         "role": user["role"],
         "rights": list(user["rights"]),
+        "staff_member_id": user.get("staff_member_id"),
         "iat": now,
         "exp": now + settings.token_ttl,
     }
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM), int(settings.token_ttl.total_seconds())
 
 
-def _authenticated() -> StaffUser:
+def authenticated() -> StaffUser:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -54,19 +58,20 @@ def _authenticated() -> StaffUser:
         raise Unauthorized("the sign-in has expired; sign in again") from None
     except jwt.InvalidTokenError:
         raise Unauthorized("invalid token") from None
-    rights = claims.get("rights")
+    rights, staff_member_id = claims.get("rights"), claims.get("staff_member_id")
     return StaffUser(
         int(claims["sub"]),
         int(claims["company_id"]),
         claims.get("role", ""),
         frozenset(rights) if isinstance(rights, list) else frozenset(),
+        staff_member_id if type(staff_member_id) is int else None,
     )
 
 
 def staff_required(view):
     @wraps(view)
     def checked(*args, **kwargs):
-        g.staff_user = _authenticated()
+        g.staff_user = authenticated()
         return view(*args, **kwargs)
 
     return checked
@@ -76,11 +81,13 @@ def right_required(right: str, *alternatives: str):
     """A signed-in user holding `right` (or one of the alternatives); anyone else is Forbidden,
     told which right is missing."""
     wanted = frozenset((right, *alternatives))
+    if unknown := wanted - rights.ALL:
+        raise ValueError(f"not rights of the catalogue: {sorted(unknown)}")
 
     def decorator(view):
         @wraps(view)
         def checked(*args, **kwargs):
-            user = _authenticated()
+            user = authenticated()
             if not user.rights & wanted:
                 names = " or ".join(sorted(wanted))
                 raise Forbidden(f"this needs the right {names}, which your role does not have")

@@ -77,8 +77,10 @@ REMOTE_ERRORS = {
     "InvalidInput": InvalidInput,
     "Conflict": Conflict,
     "SlotTaken": Conflict,
+    "NoFreeSeat": Conflict,
     "AppointmentClosed": Conflict,
     "ChangesClosed": Conflict,
+    "StaleVersion": Conflict,
     "AuthenticationFailed": Unauthorized,
     "ServiceUnavailable": ServiceUnavailable,
 }
@@ -92,7 +94,9 @@ def remote_error(error: dict) -> ApiError:
         return RemoteBug("internal error")
     args = error.get("exc_args") or [error.get("value", "")]
     message = str(args[0])
-    field_errors = args[1] if local_type is InvalidInput and len(args) > 1 and isinstance(args[1], dict) else None
+    # InvalidInput and Conflict name the fields at fault; an empty dict names none.
+    named = local_type in (InvalidInput, Conflict) and len(args) > 1 and isinstance(args[1], dict)
+    field_errors = (args[1] or None) if named else None
     return local_type(message, field_errors)
 
 

@@ -1,5 +1,5 @@
-"""The client booking widget and the admin's Overview > Bookings: HTML pages whose scripts speak
-the JSON API.
+"""The client booking widget, the staff calendar and the admin's Overview > Bookings: HTML pages
+whose scripts speak the JSON API.
 
 The pages call no service themselves, so they load even when a service is down; the
 script shows whatever the API answers.
@@ -37,9 +37,8 @@ def client_booking(company_id: int, token: str):
     return _page(company_id, token)
 
 
-@blp.get("/admin/<id:company_id>")
-def bookings_overview(company_id: int):
-    html = render_template("admin.html", company_id=company_id, api_root=f"{request.script_root}/api/v1")
+def _staff_page(template: str, company_id: int):
+    html = render_template(template, company_id=company_id, api_root=f"{request.script_root}/api/v1")
     headers = {
         # Staff sign in here: no other site may frame the page to trick a click.
         "Content-Security-Policy": f"{CONTENT_SECURITY_POLICY}; frame-ancestors 'none'",
@@ -47,3 +46,14 @@ def bookings_overview(company_id: int):
         "Referrer-Policy": "same-origin",
     }
     return html, 200, headers
+
+
+@blp.get("/admin/<id:company_id>")
+def bookings_overview(company_id: int):
+    return _staff_page("admin.html", company_id)
+
+
+@blp.get("/calendar/<id:company_id>")
+def staff_calendar(company_id: int):
+    """The appointment calendar staff run their day on (static/calendar)."""
+    return _staff_page("calendar.html", company_id)

@@ -6,6 +6,7 @@ salon's rules at their own boundary and answer with field errors the gateway pas
 
 from marshmallow import Schema, fields, validate
 
+COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use #rrggbb.")
 HH_MM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 00:00 to 23:59.")
 MAX_ID = 2**63 - 1  # ids are BIGINT
 positive_id = validate.Range(min=1, max=MAX_ID)
@@ -123,6 +124,10 @@ class ServiceSchema(OwnSlotTimingSchema):
     price_max = fields.Integer(required=True, metadata={"description": "minor units, e.g. cents"})
     active = fields.Boolean(load_default=True)
     bookable_online = fields.Boolean(load_default=True)
+    group_capacity = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=500),
+        metadata={"description": "a group service: the seats of its events; null for an individual service"},
+    )  # fmt: skip
     staff = fields.List(fields.Nested(ServiceStaffSchema), load_default=list)
 
 
@@ -133,6 +138,7 @@ class PublicServiceSchema(Schema):
     duration_minutes = fields.Integer()
     price_min = fields.Integer()
     price_max = fields.Integer()
+    group_capacity = fields.Integer(allow_none=True, metadata={"description": "set for a group service"})
     staff_member_ids = fields.Function(lambda service: [entry["staff_member_id"] for entry in service["staff"]])
 
 
@@ -162,17 +168,24 @@ class DateOverrideSchema(DayPlanSchema):
 
 
 class BreakSchema(Schema):
-    id = fields.Integer(dump_only=True)
     starts_at = fields.AwareDateTime(required=True)
     ends_at = fields.AwareDateTime(required=True)
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+
+
+class AddedBreakSchema(Schema):
+    id = fields.Integer()
+    staff_member_id = fields.Integer()
+    starts_at = fields.String()
+    ends_at = fields.String()
+    note = fields.String(allow_none=True)
+    state = fields.String(metadata={"description": "active or removed"})
 
 
 class WorkingHoursSchema(Schema):
     staff_member_id = fields.Integer()
     weekly = fields.List(fields.Nested(WeekdayPlanSchema))
     overrides = fields.List(fields.Nested(DateOverrideSchema))
-    breaks = fields.List(fields.Nested(BreakSchema))
 
 
 # ---------------------------------------------------------------- slots
@@ -229,10 +242,17 @@ class ClientSchema(Schema):
 
 
 class ServiceLineSchema(Schema):
+    id = fields.Integer()
     service_id = fields.Integer()
     title = fields.String()
     duration_minutes = fields.Integer()
-    price = fields.Integer()
+    price = fields.Integer(metadata={"description": "of one, minor units"})
+    quantity = fields.Integer()
+    discount = fields.Integer(metadata={"description": "minor units off the line"})
+    discount_percent = fields.Float(allow_none=True, metadata={"description": "the percent entered, if it is one"})
+    subtotal = fields.Integer()
+    total = fields.Integer()
+    category_id = fields.Integer(allow_none=True)
 
 
 class ActorSchema(Schema):
@@ -248,11 +268,19 @@ class AppointmentSchema(Schema):
     starts_at = fields.String()
     ends_at = fields.String()
     services = fields.List(fields.Nested(ServiceLineSchema))
-    total_price = fields.Integer()
+    total_price = fields.Integer(metadata={"description": "the lines' totals added up"})
+    discount = fields.Integer()
+    due = fields.Integer(metadata={"description": "what is still to pay"})
+    category_id = fields.Integer(allow_none=True)
+    colour = fields.String(allow_none=True)
+    extra_fields = fields.Dict()
+    group_event_id = fields.Integer(allow_none=True, metadata={"description": "a seat of this group event"})
     comment = fields.String()
     source = fields.String()
     created_by = fields.Nested(ActorSchema)
     visit_status = fields.String()
+    visit_status_changed_at = fields.String(allow_none=True)
+    visit_status_changed_by = fields.Nested(ActorSchema, allow_none=True)
     state = fields.String()
     cancelled_at = fields.String(allow_none=True)
     cancelled_by = fields.Nested(ActorSchema, allow_none=True)
@@ -295,7 +323,13 @@ class StaffBookingSchema(Schema):
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
     source = fields.String(load_default="admin", validate=validate.OneOf(["admin", "mobile"]))
     visit_status = fields.String(load_default="pending", validate=validate.OneOf(["pending", "confirmed", "arrived"]))
-    booking_category = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=50))
+    category_id = fields.Integer(load_default=None, allow_none=True, validate=positive_id)
+    colour = fields.String(load_default=None, allow_none=True, validate=COLOUR)
+    extra_fields = fields.Dict(keys=fields.String(validate=validate.Length(max=50)), load_default=dict)
+    length_minutes = fields.Integer(
+        load_default=None, allow_none=True, validate=validate.Range(min=1, max=24 * 60),
+        metadata={"description": "default: what the services take"},
+    )  # fmt: skip
 
 
 class RescheduleSchema(Schema):
@@ -342,10 +376,59 @@ class CalendarQuerySchema(Schema):
     date = fields.Date(required=True)
 
 
+class CalendarWeekQuerySchema(Schema):
+    date = fields.Date(required=True, metadata={"description": "the first of the 7 days"})
+    staff_member_id = fields.Integer(required=True, validate=positive_id)
+
+
 class IntervalSchema(Schema):
     start = fields.String()
     end = fields.String()
-    id = fields.Integer(allow_none=True)
+    id = fields.Integer(allow_none=True, metadata={"description": "a break from the calendar; null: working hours"})
+    note = fields.String(allow_none=True)
+
+
+class SeatSchema(Schema):
+    appointment_id = fields.Integer()
+    client_id = fields.Integer()
+    client_name = fields.String(allow_none=True)
+    client_phone = fields.String(allow_none=True)
+    visit_status = fields.String()
+    paid_amount = fields.Integer()
+    total_price = fields.Integer()
+
+
+class GroupEventSchema(Schema):
+    id = fields.Integer()
+    staff_member_id = fields.Integer()
+    service_id = fields.Integer()
+    service_title = fields.String()
+    title = fields.String(allow_none=True)
+    name = fields.String(metadata={"description": "the title, else the service's"})
+    price = fields.Integer(metadata={"description": "of a seat, minor units"})
+    category_id = fields.Integer(allow_none=True)
+    comment = fields.String()
+    starts_at = fields.String()
+    ends_at = fields.String()
+    capacity = fields.Integer()
+    seats_taken = fields.Integer()
+    free_seats = fields.Integer()
+    state = fields.String()
+    version = fields.Integer()
+    seats = fields.List(fields.Nested(SeatSchema))
+
+
+class PublicGroupEventSchema(Schema):
+    """A group event as the widget shows it: when, what, who, and how many seats are free."""
+
+    id = fields.Integer()
+    service_id = fields.Integer()
+    name = fields.String()
+    price = fields.Integer()
+    starts_at = fields.String()
+    ends_at = fields.String()
+    free_seats = fields.Integer()
+    staff_member = fields.Nested(PublicStaffMemberSchema(only=("id", "name", "position")))
 
 
 class CalendarColumnSchema(Schema):
@@ -353,12 +436,120 @@ class CalendarColumnSchema(Schema):
     working = fields.List(fields.Nested(IntervalSchema))
     breaks = fields.List(fields.Nested(IntervalSchema))
     appointments = fields.List(fields.Nested(AppointmentSchema))
+    group_events = fields.List(fields.Nested(GroupEventSchema))
 
 
 class CalendarDaySchema(Schema):
     date = fields.String()
     timezone = fields.String()
+    currency = fields.String()
     staff = fields.List(fields.Nested(CalendarColumnSchema))
+
+
+class CalendarWeekDaySchema(CalendarColumnSchema):
+    date = fields.String()
+
+    class Meta:
+        exclude = ("staff_member",)
+
+
+class CalendarWeekSchema(Schema):
+    date_from = fields.String()
+    date_to = fields.String()
+    timezone = fields.String()
+    currency = fields.String()
+    staff_member = fields.Nested(StaffMemberSchema)
+    days = fields.List(fields.Nested(CalendarWeekDaySchema))
+
+
+class DiscountSchema(Schema):
+    amount = fields.Integer(validate=validate.Range(min=0), metadata={"description": "minor units"})
+    percent = fields.Float(validate=validate.Range(min=0, max=100), metadata={"description": "at most two decimals"})
+
+
+class LineChangeSchema(Schema):
+    id = fields.Integer(validate=positive_id, metadata={"description": "a line the appointment keeps"})
+    service_id = fields.Integer(validate=positive_id, metadata={"description": "a new line of this service"})
+    quantity = fields.Integer(validate=validate.Range(min=1, max=1000))
+    price = fields.Integer(validate=validate.Range(min=0), metadata={"description": "of one, minor units"})
+    discount = fields.Nested(DiscountSchema)
+
+
+class AppointmentChangesSchema(Schema):
+    """Only what is given changes. `services` lists every line the appointment keeps, in order:
+    an existing line by id (with any new price, quantity or discount), a new one by service_id."""
+
+    services = fields.List(fields.Nested(LineChangeSchema), validate=validate.Length(max=20))
+    length_minutes = fields.Integer(validate=validate.Range(min=1, max=24 * 60))
+    comment = fields.String(validate=validate.Length(max=1000))
+    category_id = fields.Integer(allow_none=True, validate=positive_id)
+    colour = fields.String(allow_none=True, validate=COLOUR)
+    extra_fields = fields.Dict(keys=fields.String(validate=validate.Length(max=50)))
+    version = fields.Integer(validate=validate.Range(min=1), metadata={"description": "refused if it has changed"})
+
+
+class VisitStatusSchema(Schema):
+    visit_status = fields.String(
+        required=True, validate=validate.OneOf(["pending", "confirmed", "arrived", "no_show"]),
+        metadata={"description": 'pending is the seed\'s "Expected"'},
+    )  # fmt: skip
+
+
+class NewGroupEventSchema(Schema):
+    staff_member_id = fields.Integer(required=True, validate=positive_id)
+    service_id = fields.Integer(required=True, validate=positive_id)
+    starts_at = fields.AwareDateTime(required=True)
+    length_minutes = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=24 * 60))
+    capacity = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500),
+                              metadata={"description": "default: the service's group_capacity"})  # fmt: skip
+    title = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200))
+    comment = fields.String(load_default="", validate=validate.Length(max=1000))
+    category_id = fields.Integer(load_default=None, allow_none=True, validate=positive_id)
+
+
+class GroupEventChangesSchema(Schema):
+    starts_at = fields.AwareDateTime()
+    length_minutes = fields.Integer(validate=validate.Range(min=1, max=24 * 60))
+    capacity = fields.Integer(validate=validate.Range(min=1, max=500))
+    title = fields.String(allow_none=True, validate=validate.Length(min=1, max=200))
+    comment = fields.String(validate=validate.Length(max=1000))
+
+
+class StaffSeatSchema(Schema):
+    client_id = fields.Integer(load_default=None, validate=positive_id)
+    client = fields.Nested(ClientFieldsSchema, load_default=None)
+
+
+class GroupEventQuerySchema(Schema):
+    service_ids = fields.List(fields.Integer(validate=positive_id), data_key="service_id", load_default=None,
+                              validate=validate.Length(max=10))  # fmt: skip
+    date_from = fields.Date(load_default=None, metadata={"description": "default: today in the salon's time zone"})
+    date_to = fields.Date(load_default=None, metadata={"description": "default: date_from + 13 days"})
+
+
+class WidgetSeatSchema(WidgetBookingSchema):
+    class Meta:
+        exclude = ("service_ids", "staff_member_id", "starts_at")
+
+
+class AppointmentCategorySchema(Schema):
+    id = fields.Integer(dump_only=True)
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100),
+                          metadata={"example": "Team member is important"})  # fmt: skip
+    colour = fields.String(required=True, validate=COLOUR, metadata={"example": "#d9534f"})
+
+
+class ExtraFieldSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=50), metadata={"example": "car_number"})
+    title = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    type = fields.String(required=True, validate=validate.OneOf(["text", "number", "select", "date"]))
+    required = fields.Boolean(load_default=False)
+    options = fields.List(
+        fields.String(validate=validate.Length(min=1, max=100)),
+        load_default=list,
+        validate=validate.Length(max=100),
+        metadata={"description": "a select field's choices"},
+    )
 
 
 class ClientSearchSchema(Schema):
@@ -534,9 +725,10 @@ class OverviewQuerySchema(Schema):
     service_category_ids = fields.List(
         fields.Integer(validate=positive_id), data_key="service_category_id", load_default=list
     )
-    booking_categories = fields.List(
-        fields.String(validate=validate.Length(min=1, max=50)), data_key="booking_category", load_default=list
-    )
+    category_ids = fields.List(
+        fields.Integer(validate=positive_id), data_key="category_id", load_default=list,
+        metadata={"description": "the salon's appointment categories (/appointment-categories)"},
+    )  # fmt: skip
     source = fields.String(load_default="all", validate=validate.OneOf(["all", "online", "offline"]))
     paid = fields.String(load_default="all", validate=validate.OneOf(["all", "paid_in_full", "not_paid_in_full"]))
     services = fields.String(load_default="all", validate=validate.OneOf(["all", "with", "without"]))
@@ -565,7 +757,8 @@ class OverviewRowSchema(Schema):
     created_by = fields.Nested(CreatorSchema)
     source = fields.String()
     staff_member = fields.Nested(NamedSchema)
-    services = fields.List(fields.Nested(ServiceLineSchema(only=("service_id", "title", "price"))))
+    services = fields.List(fields.Nested(ServiceLineSchema(only=("service_id", "title", "price", "quantity",
+                                                                 "discount", "total"))))  # fmt: skip
     client = fields.Nested(OverviewClientSchema)
     starts_at = fields.String()
     ends_at = fields.String()
@@ -578,7 +771,8 @@ class OverviewRowSchema(Schema):
     deleted_at = fields.String(allow_none=True)
     deleted_by = fields.Nested(NamedSchema, allow_none=True)
     cancelled_at = fields.String(allow_none=True)
-    booking_category = fields.String(allow_none=True)
+    category = fields.Nested(AppointmentCategorySchema, allow_none=True)
+    group_event_id = fields.Integer(allow_none=True)
     comment = fields.String()
 
 

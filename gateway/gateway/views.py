@@ -8,7 +8,10 @@ from flask import Response, current_app
 
 from gateway.remote import remote
 
-TIME_FIELDS = ("starts_at", "ends_at", "cancelled_at", "deleted_at", "created_at", "updated_at", "finished_at")
+TIME_FIELDS = (
+    "starts_at", "ends_at", "cancelled_at", "deleted_at", "created_at", "updated_at", "finished_at",
+    "visit_status_changed_at",
+)  # fmt: skip
 
 
 def public_booking(appointment: dict, company: dict) -> dict:

@@ -32,7 +32,8 @@ def open_the_books(salon) -> dict[str, int]:
     salon.add_service("Cut", 30, ["Anna", "Ben"], price=3000, category_id=hair)
     salon.add_service("Manicure", 60, ["Anna", "Ben"], price=4500)
     online = salon.book_online(["Cut"], salon.local(DAY, 10), "Anna", client=OLGA)
-    desk = salon.book_as_staff(["Manicure"], salon.local(DAY, 12), "Ben", client=OLGA_TOO, booking_category="VIP")
+    vip = salon.api.ok("POST", "/api/v1/appointment-categories", {"title": "VIP", "colour": "#8e44ad"})["id"]
+    desk = salon.book_as_staff(["Manicure"], salon.local(DAY, 12), "Ben", client=OLGA_TOO, category_id=vip)
     walk_in = salon.book_as_staff(["Cut"], salon.local(DAY, 14), "Anna", client=PETER)
     for response in (online, desk, walk_in):
         assert response.status_code == 201, response.text

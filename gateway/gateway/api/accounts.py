@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from gateway import rights
 from gateway.auth import SECURITY, issue_token, right_required, staff_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import (
@@ -54,7 +55,7 @@ class Company(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CompanyFieldsSchema(partial=True))
     @blp.response(200, CompanySchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def patch(self, changes):
         """Change the salon's name, time zone, currency, country or slot step."""
         company_id = staff_user().company_id

@@ -1,16 +1,23 @@
-"""The staff calendar: one day of every staff member, and booking, moving, cancelling."""
+"""The staff calendar: a day of every staff member, a week of one, and the appointment as staff work
+it (book, edit its service lines and details, set the visit status, move, cancel, delete). Every
+endpoint asks gateway.access which columns the user may see and change."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.auth import SECURITY, right_required, staff_required, staff_user
-from gateway.errors import InvalidInput
-from gateway.localtime import day_bounds
+from gateway import rights
+from gateway.access import calendar_required, calendar_scope, scope_of
+from gateway.auth import SECURITY, right_required, staff_user
+from gateway.calendar_view import calendar_days, week_of
+from gateway.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gateway.remote import remote
 from gateway.schemas import (
+    AppointmentChangesSchema,
     AppointmentSchema,
     CalendarDaySchema,
     CalendarQuerySchema,
+    CalendarWeekQuerySchema,
+    CalendarWeekSchema,
     CancelSchema,
     PaymentSchema,
     RescheduleSchema,
@@ -18,6 +25,7 @@ from gateway.schemas import (
     SlotsSchema,
     StaffBookedSchema,
     StaffBookingSchema,
+    VisitStatusSchema,
 )
 from gateway.views import as_built, staff_view
 
@@ -31,21 +39,35 @@ class CalendarDay(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CalendarQuerySchema, location="query")
     @blp.response(200, CalendarDaySchema)
-    @staff_required
+    @calendar_required
     def get(self, query):
-        """One day: each active staff member's hours, breaks and appointments (with the client)."""
+        """One day: a column per active staff member the user may see, with working hours, breaks,
+        appointments (with the client's card) and group events (with their seats)."""
         company_id = staff_user().company_id
-        sheet = remote().scheduling.calendar_day(company_id, query["date"].isoformat())
-        start, end = day_bounds(query["date"], sheet["timezone"])
-        appointments = remote().bookings.list_appointments(
-            company_id, {"period_start": start.isoformat(), "period_end": end.isoformat()}
-        )
-        by_staff: dict[int, list] = {}
-        for appointment in staff_view(company_id, appointments):
-            by_staff.setdefault(appointment["staff_member_id"], []).append(appointment)
-        for column in sheet["staff"]:
-            column["appointments"] = by_staff.get(column["staff_member"]["id"], [])
-        return sheet
+        period = calendar_days(company_id, calendar_scope(), query["date"], query["date"])
+        [day] = period["days"]
+        return {**period, "date": day["date"], "staff": day["staff"]}
+
+
+@blp.route("/calendar/week")
+class CalendarWeek(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(CalendarWeekQuerySchema, location="query")
+    @blp.response(200, CalendarWeekSchema)
+    @calendar_required
+    def get(self, query):
+        """Seven days of one staff member, from `date`."""
+        scope = calendar_scope()
+        scope.require(query["staff_member_id"])
+        first, last = week_of(query["date"])
+        period = calendar_days(staff_user().company_id, scope, first, last, [query["staff_member_id"]])
+        columns = [(day["date"], day["staff"]) for day in period["days"]]
+        member = next((staff[0]["staff_member"] for _, staff in columns if staff), None)
+        if member is None:
+            raise NotFound(f"no active staff member {query['staff_member_id']}")
+        days = [{"date": day, **{k: v for k, v in staff[0].items() if k != "staff_member"}} for day, staff in columns]
+        return {**period, "date_from": first.isoformat(), "date_to": last.isoformat(), "staff_member": member,
+                "days": days}  # fmt: skip
 
 
 @blp.route("/slots")
@@ -53,9 +75,13 @@ class StaffSlots(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(SlotQuerySchema, location="query")
     @blp.response(200, SlotsSchema)
-    @staff_required
+    @calendar_required
     def get(self, query):
         """Free times for booking by staff: every active staff member, online or not."""
+        if query["staff_member_id"]:
+            calendar_scope().require(query["staff_member_id"])
+        elif not calendar_scope().everyone:
+            query = {**query, "staff_member_id": calendar_scope().staff_member_id}
         return as_built(find_slots(staff_user().company_id, query, online=False))
 
 
@@ -64,11 +90,12 @@ class Appointments(MethodView):
     @blp.doc(security=SECURITY, parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
     @blp.arguments(StaffBookingSchema)
     @blp.response(201, StaffBookedSchema)
-    @staff_required
+    @calendar_required
     def post(self, booking):
-        """Book from the calendar, for a known client (client_id) or a new one (client)."""
+        """Book from the calendar, for a known client (client_id) or a new one (client: phone, name, email)."""
         user = staff_user()
-        client = _client(user.company_id, booking)
+        calendar_scope().require(booking["staff_member_id"])
+        client = staff_client(user.company_id, booking)
         booked = remote().bookings.create_appointment(
             user.company_id,
             {
@@ -80,7 +107,10 @@ class Appointments(MethodView):
                 "comment": booking["comment"],
                 "source": booking["source"],
                 "visit_status": booking["visit_status"],
-                "booking_category": booking["booking_category"],
+                "category_id": booking["category_id"],
+                "colour": booking["colour"],
+                "extra_fields": booking["extra_fields"],
+                "length_minutes": booking["length_minutes"],
                 "created_by": user.actor,
                 "idempotency_key": idempotency_key(),
             },
@@ -93,10 +123,57 @@ class Appointments(MethodView):
 class Appointment(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, AppointmentSchema)
-    @staff_required
+    @calendar_required
     def get(self, appointment_id):
-        company_id = staff_user().company_id
-        [appointment] = staff_view(company_id, [remote().bookings.get_appointment(company_id, appointment_id)])
+        """The visit window: the appointment with its lines, money, status and the client's card."""
+        [appointment] = staff_view(staff_user().company_id, [own_appointment(appointment_id)])
+        return appointment
+
+    @blp.doc(security=SECURITY)
+    @blp.arguments(AppointmentChangesSchema)
+    @blp.response(200, AppointmentSchema)
+    @calendar_required
+    def patch(self, changes, appointment_id):
+        """Edit the service lines (add with a quantity, remove, change price, quantity or discount),
+        the length, comment, category, colour or extra fields; one event with the new lines."""
+        user = staff_user()
+        own_appointment(appointment_id)
+        edited = remote().bookings.edit_appointment(user.company_id, appointment_id, {**changes, "actor": user.actor})
+        [appointment] = staff_view(user.company_id, [edited])
+        return appointment
+
+    @blp.doc(security=SECURITY)
+    @blp.response(204)
+    @right_required(rights.DELETE_BOOKINGS)
+    def delete(self, appointment_id):
+        """Delete for good ("Are you sure you want to delete the appointment?"); paid or arrived ones
+        need their rights too."""
+        user = staff_user()
+        own_appointment(appointment_id)
+        command = {
+            "appointment_ids": [appointment_id],
+            "actor": user.actor,
+            "may_delete_paid": rights.DELETE_PAID_BOOKINGS in user.rights,
+            "may_delete_arrived": rights.DELETE_ARRIVED_BOOKINGS in user.rights,
+        }
+        deletion = remote().bookings.delete_appointments(user.company_id, command)
+        for skipped in deletion["skipped"]:
+            reason = skipped["reason"]
+            raise (Conflict if reason == "already deleted" else Forbidden)(f"not deleted: {reason}")
+
+
+@blp.route("/appointments/<id:appointment_id>/visit-status")
+class VisitStatus(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.arguments(VisitStatusSchema)
+    @blp.response(200, AppointmentSchema)
+    @calendar_required
+    def post(self, change, appointment_id):
+        """Pending ("Expected"), confirmed, arrived or no-show; who and when are recorded."""
+        user = staff_user()
+        own_appointment(appointment_id)
+        changed = remote().bookings.set_visit_status(user.company_id, appointment_id, {**change, "actor": user.actor})
+        [appointment] = staff_view(user.company_id, [changed])
         return appointment
 
 
@@ -105,10 +182,13 @@ class Reschedule(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(RescheduleSchema)
     @blp.response(200, AppointmentSchema)
-    @staff_required
+    @calendar_required
     def post(self, change, appointment_id):
         """Move an appointment to another time and/or staff member."""
         user = staff_user()
+        own_appointment(appointment_id)
+        if change["staff_member_id"]:
+            calendar_scope().require(change["staff_member_id"])
         change = {**change, "starts_at": change["starts_at"].isoformat(), "actor": user.actor, "source": "admin"}
         [moved] = staff_view(
             user.company_id, [remote().bookings.reschedule_appointment(user.company_id, appointment_id, change)]
@@ -121,9 +201,10 @@ class Cancel(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CancelSchema)
     @blp.response(200, AppointmentSchema)
-    @staff_required
+    @calendar_required
     def post(self, cancellation, appointment_id):
         user = staff_user()
+        own_appointment(appointment_id)
         cancelled = remote().bookings.cancel_appointment(
             user.company_id, appointment_id, {**cancellation, "actor": user.actor}
         )
@@ -136,7 +217,7 @@ class Payments(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(PaymentSchema)
     @blp.response(200, AppointmentSchema)
-    @right_required("take_payments")
+    @right_required(rights.TAKE_PAYMENTS)
     def post(self, payment, appointment_id):
         """Record money taken for the booking (minor units); it cannot exceed what is still due."""
         company_id = staff_user().company_id
@@ -144,7 +225,20 @@ class Payments(MethodView):
         return paid
 
 
-def _client(company_id: int, booking: dict) -> dict:
+def own_appointment(appointment_id: int) -> dict:
+    """The appointment, if it is in a column the user may see; 404 otherwise (another salon's too)."""
+    appointment = remote().bookings.get_appointment(staff_user().company_id, appointment_id)
+    if not _covered(appointment["staff_member_id"]):
+        raise NotFound(f"appointment {appointment_id} not found")
+    return appointment
+
+
+def _covered(staff_member_id: int) -> bool:
+    return scope_of(staff_user()).covers(staff_member_id)
+
+
+def staff_client(company_id: int, booking: dict) -> dict:
+    """The client staff picked from the base (client_id) or typed in as new (client)."""
     if booking["client_id"]:
         return remote().clients.get_client(company_id, booking["client_id"])
     if booking["client"]:

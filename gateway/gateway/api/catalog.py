@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import CategorySchema, ServiceSchema
@@ -25,7 +26,7 @@ class Categories(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CategorySchema)
     @blp.response(201, CategorySchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def post(self, category):
         return remote().scheduling.create_service_category(_company(), category)
 
@@ -35,7 +36,7 @@ class Category(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(CategorySchema(partial=True))
     @blp.response(200, CategorySchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def patch(self, changes, category_id):
         return remote().scheduling.update_service_category(_company(), category_id, changes)
 
@@ -51,7 +52,7 @@ class Services(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ServiceSchema)
     @blp.response(201, ServiceSchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def post(self, service):
         """Add a service, with the staff members who perform it (and their own durations, if any)."""
         return remote().scheduling.create_service(_company(), service)
@@ -68,6 +69,6 @@ class Service(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ServiceSchema(partial=True))
     @blp.response(200, ServiceSchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def patch(self, changes, service_id):
         return remote().scheduling.update_service(_company(), service_id, changes)

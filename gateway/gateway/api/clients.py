@@ -3,7 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway.auth import SECURITY, staff_required, staff_user
+from gateway.access import calendar_required
+from gateway.auth import SECURITY, staff_user
 from gateway.remote import remote
 from gateway.schemas import ClientCardSchema, ClientSearchSchema
 
@@ -15,9 +16,9 @@ class Clients(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ClientSearchSchema, location="query")
     @blp.response(200, ClientCardSchema(many=True))
-    @staff_required
+    @calendar_required
     def get(self, query):
-        """Find clients by part of the name or of the phone number."""
+        """Find clients by part of the name or of the phone number, to book them from the calendar."""
         return remote().clients.search_clients(staff_user().company_id, query["q"], query["limit"])
 
 
@@ -25,6 +26,6 @@ class Clients(MethodView):
 class Client(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, ClientCardSchema)
-    @staff_required
+    @calendar_required
     def get(self, client_id):
         return remote().clients.get_client(staff_user().company_id, client_id)

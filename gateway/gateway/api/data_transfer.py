@@ -7,6 +7,7 @@ from flask import Response, request, stream_with_context
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
 from gateway.errors import InvalidInput
 from gateway.remote import remote
@@ -34,7 +35,7 @@ class Exports(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ExportRequestSchema)
     @blp.response(202, JobSchema)
-    @right_required("export_data")
+    @right_required(rights.EXPORT_DATA)
     def post(self, filters):
         """Export the filtered bookings to .xlsx; the file's link is emailed to you when it is ready."""
         user = staff_user()
@@ -50,7 +51,7 @@ class Exports(MethodView):
 @blp.route("/exports/<id:job_id>/file")
 class ExportFile(MethodView):
     @blp.doc(security=SECURITY, responses={"200": {"content": {XLSX: {}}}})
-    @right_required("export_data")
+    @right_required(rights.EXPORT_DATA)
     def get(self, job_id):
         """The exported workbook; each download is written to the data log."""
         user = staff_user()
@@ -75,7 +76,7 @@ class Imports(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ImportFormSchema, location="form")
     @blp.response(202, JobSchema)
-    @right_required("import_data")
+    @right_required(rights.IMPORT_DATA)
     def post(self, form):
         """Upload an .xlsx of bookings, services or clients (multipart field `file`). With dry_run the report
         shows every problem by row and column and nothing is written; the same file imports once."""
@@ -104,7 +105,7 @@ class Jobs(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(JobQuerySchema, location="query")
     @blp.response(200, JobSchema(many=True))
-    @right_required("export_data", "import_data")
+    @right_required(rights.EXPORT_DATA, rights.IMPORT_DATA)
     def get(self, query):
         user = staff_user()
         return [_local_job(user.company_id, job) for job in remote().imports.list_jobs(user.company_id, query)]
@@ -114,7 +115,7 @@ class Jobs(MethodView):
 class Job(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, JobSchema)
-    @right_required("export_data", "import_data")
+    @right_required(rights.EXPORT_DATA, rights.IMPORT_DATA)
     def get(self, job_id):
         """An export's or import's state and, when done, its report."""
         user = staff_user()
@@ -126,7 +127,7 @@ class DataLog(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(DataLogQuerySchema, location="query")
     @blp.response(200, DataLogEntrySchema(many=True))
-    @right_required("export_data")
+    @right_required(rights.EXPORT_DATA)
     def get(self, query):
         """Who exported or imported what, and when, newest first; each download of an export too."""
         user = staff_user()

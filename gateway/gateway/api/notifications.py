@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import MessageQuerySchema, MessageSchema
@@ -15,7 +16,7 @@ class Messages(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(MessageQuerySchema, location="query")
     @blp.response(200, MessageSchema(many=True))
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def get(self, query):
         """Newest first. With the development SMS provider, this is where the texts arrive."""
         return remote().notifications.list_messages(staff_user().company_id, query)

@@ -9,6 +9,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_required, staff_user
 from gateway.errors import InvalidInput, ServiceUnavailable, TooManyRequests
 from gateway.phone_codes import CodeRefused, Throttled
@@ -45,7 +46,7 @@ class OnlineBookingSettings(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(OnlineBookingSettingsSchema(partial=True))
     @blp.response(200, OnlineBookingSettingsSchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def put(self, changes):
         """Change any of the settings; the rest keep their values."""
         return remote().scheduling.update_online_booking_settings(staff_user().company_id, changes)

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
 from gateway.localtime import day_bounds
 from gateway.remote import remote
@@ -17,7 +18,7 @@ class BookingsOverview(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(OverviewQuerySchema, location="query")
     @blp.response(200, OverviewPageSchema)
-    @right_required("view_bookings_overview")
+    @right_required(rights.VIEW_BOOKINGS_OVERVIEW)
     def get(self, query):
         """Bookings from every source in every state, deleted ones too; `next_cursor` gives the next page."""
         company = remote().companies.get(staff_user().company_id)
@@ -31,15 +32,15 @@ class DeleteBookings(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(DeleteBookingsSchema)
     @blp.response(200, DeletionSchema)
-    @right_required("delete_bookings")
+    @right_required(rights.DELETE_BOOKINGS)
     def post(self, deletion):
         """Delete bookings for good; paid or arrived ones are skipped, with a reason, without the rights for them."""
         user = staff_user()
         command = {
             "appointment_ids": deletion["appointment_ids"],
             "actor": user.actor,
-            "may_delete_paid": "delete_paid_bookings" in user.rights,
-            "may_delete_arrived": "delete_arrived_bookings" in user.rights,
+            "may_delete_paid": rights.DELETE_PAID_BOOKINGS in user.rights,
+            "may_delete_arrived": rights.DELETE_ARRIVED_BOOKINGS in user.rights,
         }
         return remote().bookings.delete_appointments(user.company_id, command)
 
@@ -61,6 +62,7 @@ def bookings_query(query: dict, timezone: str) -> dict:
 def named_rows(company: dict, rows: list[dict]) -> list[dict]:
     """Rows in local time, with staff members' and users' names."""
     users = {user["id"]: user["name"] for user in remote().scheduling.list_users(company["id"])}
+    categories = {category["id"]: category for category in remote().bookings.list_categories(company["id"])}
     named = []
     for row in rows:
         creator = row["created_by"]
@@ -71,6 +73,7 @@ def named_rows(company: dict, rows: list[dict]) -> list[dict]:
                 "created_by": {**creator, "name": users.get(creator["id"]) if creator["kind"] == "user" else None},
                 "staff_member": {"id": staff_member["id"], "name": staff_member["name"]},
                 "client": {"id": row["client_id"], "name": row["client_name"], "phone": row["client_phone"]},
+                "category": categories.get(row["category_id"]),
                 "deleted_by": (
                     {"id": row["deleted_by_id"], "name": users.get(row["deleted_by_id"])}
                     if row.get("deleted_by_id")

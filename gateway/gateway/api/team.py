@@ -1,12 +1,12 @@
-"""The salon's team: staff members, their working hours, days that differ, and breaks."""
+"""The salon's team: staff members, their working hours and the days that differ."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import (
-    BreakSchema,
     DateOverrideSchema,
     DayPlanSchema,
     StaffMemberSchema,
@@ -32,7 +32,7 @@ class StaffMembers(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(StaffMemberSchema)
     @blp.response(201, StaffMemberSchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def post(self, staff_member):
         return remote().scheduling.create_staff_member(_company(), staff_member)
 
@@ -48,7 +48,7 @@ class StaffMember(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(StaffMemberSchema(partial=True))
     @blp.response(200, StaffMemberSchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def patch(self, changes, staff_member_id):
         return remote().scheduling.update_staff_member(_company(), staff_member_id, changes)
 
@@ -64,7 +64,7 @@ class WorkingHours(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(WeeklyHoursSchema)
     @blp.response(200, WorkingHoursSchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def put(self, hours, staff_member_id):
         """Replace the weekly pattern; weekdays left out are days off."""
         return remote().scheduling.set_weekly_hours(_company(), staff_member_id, hours["weekly"])
@@ -75,35 +75,13 @@ class DateOverride(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(DayPlanSchema)
     @blp.response(200, DateOverrideSchema)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def put(self, plan, staff_member_id, date):
         """Set one date's hours; no shifts makes it a day off."""
         return remote().scheduling.set_date_override(_company(), staff_member_id, date, plan["shifts"], plan["breaks"])
 
     @blp.doc(security=SECURITY)
     @blp.response(204)
-    @right_required("manage_settings")
+    @right_required(rights.MANAGE_SETTINGS)
     def delete(self, staff_member_id, date):
         remote().scheduling.delete_date_override(_company(), staff_member_id, date)
-
-
-@blp.route("/staff/<id:staff_member_id>/breaks")
-class Breaks(MethodView):
-    @blp.doc(security=SECURITY)
-    @blp.arguments(BreakSchema)
-    @blp.response(201, BreakSchema)
-    @staff_required
-    def post(self, break_, staff_member_id):
-        """Add a one-off break to the calendar."""
-        return remote().scheduling.add_break(
-            _company(), staff_member_id, break_["starts_at"].isoformat(), break_["ends_at"].isoformat(), break_["note"]
-        )
-
-
-@blp.route("/breaks/<id:break_id>")
-class Break(MethodView):
-    @blp.doc(security=SECURITY)
-    @blp.response(204)
-    @staff_required
-    def delete(self, break_id):
-        remote().scheduling.delete_break(_company(), break_id)

@@ -3,6 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import NewUserSchema, RightSchema, RoleSchema, UserAccountSchema, UserChangesSchema
@@ -33,7 +34,7 @@ class Rights(MethodView):
 class Roles(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, RoleSchema(many=True))
-    @right_required("manage_users")
+    @right_required(rights.MANAGE_USERS)
     def get(self):
         """The built-in roles (owner, administrator, specialist), then the salon's own."""
         return remote().scheduling.list_roles(_company())
@@ -41,7 +42,7 @@ class Roles(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(RoleSchema)
     @blp.response(201, RoleSchema)
-    @right_required("manage_users")
+    @right_required(rights.MANAGE_USERS)
     def post(self, role):
         return remote().scheduling.create_role(_company(), role, **_actor())
 
@@ -51,7 +52,7 @@ class Role(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(RoleSchema(partial=True))
     @blp.response(200, RoleSchema)
-    @right_required("manage_users")
+    @right_required(rights.MANAGE_USERS)
     def patch(self, changes, role_id):
         """Rename a custom role or change its rights; the built-in roles never change."""
         return remote().scheduling.update_role(_company(), role_id, changes, **_actor())
@@ -61,14 +62,14 @@ class Role(MethodView):
 class Users(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, UserAccountSchema(many=True))
-    @right_required("manage_users")
+    @right_required(rights.MANAGE_USERS)
     def get(self):
         return remote().scheduling.list_users(_company())
 
     @blp.doc(security=SECURITY)
     @blp.arguments(NewUserSchema)
     @blp.response(201, UserAccountSchema)
-    @right_required("manage_users")
+    @right_required(rights.MANAGE_USERS)
     def post(self, user):
         return remote().scheduling.create_user(_company(), user, **_actor())
 
@@ -78,7 +79,7 @@ class User(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(UserChangesSchema)
     @blp.response(200, UserAccountSchema)
-    @right_required("manage_users")
+    @right_required(rights.MANAGE_USERS)
     def patch(self, changes, user_id):
         """Change a user's name, role, password or linked staff member, or switch them off. The salon's
         last active owner stays; a change takes effect for the user at their next sign-in."""

@@ -7,21 +7,25 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway.errors import InvalidInput as InvalidInputError
+from gateway.errors import NotFound as NotFoundError
 from gateway.errors import nest_field_errors
-from gateway.localtime import today_in
+from gateway.localtime import day_bounds, today_in
 from gateway.phone_codes import PhoneCodes
 from gateway.remote import remote
 from gateway.schemas import (
     BookedSchema,
     CategorySchema,
     CompanySchema,
+    GroupEventQuerySchema,
+    PublicGroupEventSchema,
     PublicServiceSchema,
     PublicStaffMemberSchema,
     SlotQuerySchema,
     SlotsSchema,
     WidgetBookingSchema,
+    WidgetSeatSchema,
 )
-from gateway.views import as_built, public_booking
+from gateway.views import as_built, in_local_time, public_booking
 
 blp = Blueprint(
     "widget",
@@ -87,12 +91,7 @@ class PublicBookings(MethodView):
         SMS-confirmed phone (phone_token), and every timing and staff rule of the slot search.
         """
         company = remote().companies.get(company_id)
-        rules = check_contact(company_id, booking)
-        if rules["sms_confirmation"]:
-            require_confirmed_phone(company, booking)
-        client = find_or_create_client(company, booking["client"])
-        if rules["remember_device"] and booking["device_token"]:
-            remote().clients.remember_device(company_id, client["id"], booking["device_token"])
+        client = online_client(company, booking)
         booked = remote().bookings.create_appointment(
             company_id,
             {
@@ -109,6 +108,67 @@ class PublicBookings(MethodView):
             },
         )
         return {**booked, "appointment": public_booking(booked["appointment"], company)}
+
+
+@blp.route("/group-events")
+class PublicGroupEvents(MethodView):
+    @blp.arguments(GroupEventQuerySchema, location="query")
+    @blp.response(200, PublicGroupEventSchema(many=True))
+    def get(self, query, company_id):
+        """Group events of services clients can book online that have a free seat and have not started."""
+        company = remote().companies.get(company_id)
+        online = {s["id"] for s in remote().scheduling.list_services(company_id, bookable_online=True)}
+        wanted = [service_id for service_id in query["service_ids"] or online if service_id in online]
+        if not wanted:
+            return []
+        first_day = query["date_from"] or today_in(company["timezone"])
+        last_day = query["date_to"] or first_day + timedelta(days=DEFAULT_DAYS - 1)
+        start, end = day_bounds(first_day, company["timezone"])[0], day_bounds(last_day, company["timezone"])[1]
+        events = remote().bookings.list_group_events(
+            company_id,
+            {"period_start": start.isoformat(), "period_end": end.isoformat(), "service_ids": wanted,
+             "with_free_seats": True},
+        )  # fmt: skip
+        return [
+            {**in_local_time(event, company["timezone"]),
+             "staff_member": remote().staff_member(company_id, event["staff_member_id"])}
+            for event in events
+        ]  # fmt: skip
+
+
+@blp.route("/group-events/<id:group_event_id>/seats")
+class PublicSeats(MethodView):
+    @blp.arguments(WidgetSeatSchema)
+    @blp.response(201, BookedSchema)
+    @blp.doc(parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    def post(self, seat, company_id, group_event_id):
+        """Book a seat in a group event as a client; 409 once the last seat has gone."""
+        company = remote().companies.get(company_id)
+        event = remote().bookings.get_group_event(company_id, group_event_id)["group_event"]
+        online = {s["id"] for s in remote().scheduling.list_services(company_id, bookable_online=True)}
+        if event["service_id"] not in online or event["state"] != "booked":
+            raise NotFoundError(f"group event {group_event_id} not found")
+        client = online_client(company, seat)
+        booked = remote().bookings.book_seat(
+            company_id,
+            group_event_id,
+            {"client_id": client["id"], "client": {"name": client["name"], "phone": client["phone"]},
+             "comment": seat["comment"], "source": "widget", "created_by": {"kind": "client", "id": client["id"]},
+             "idempotency_key": idempotency_key()},
+        )  # fmt: skip
+        return {**booked, "appointment": public_booking(booked["appointment"], company)}
+
+
+def online_client(company: dict, booking: dict) -> dict:
+    """The client card an online booking is for, once the salon's online rules are met: required
+    and hidden contact fields, and a phone confirmed by SMS where the salon asks for it."""
+    rules = check_contact(company["id"], booking)
+    if rules["sms_confirmation"]:
+        require_confirmed_phone(company, booking)
+    client = find_or_create_client(company, booking["client"])
+    if rules["remember_device"] and booking["device_token"]:
+        remote().clients.remember_device(company["id"], client["id"], booking["device_token"])
+    return client
 
 
 def check_contact(company_id: int, booking: dict) -> dict:

@@ -36,7 +36,7 @@ ROW_COLUMNS = [
     )
 ]  # fmt: skip
 LINE_COLUMNS = [LINES.c.appointment_id, LINES.c.service_id, LINES.c.title, LINES.c.price, LINES.c.quantity,
-                LINES.c.discount, LINES.c.total, LINES.c.category_id]  # fmt: skip
+                LINES.c.discount, LINES.c.subtotal, LINES.c.total, LINES.c.category_id]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -151,7 +151,7 @@ def assemble(rows: Sequence, lines: Sequence, page: PageRequest) -> OverviewPage
     for line in lines:
         services[line.appointment_id].append(
             {"service_id": line.service_id, "title": line.title, "price": line.price, "quantity": line.quantity,
-             "discount": line.discount, "total": line.total, "category_id": line.category_id}
+             "discount": line.discount, "subtotal": line.subtotal, "total": line.total, "category_id": line.category_id}
         )  # fmt: skip
     last = shown[-1] if shown else None
     more = len(rows) > page.limit

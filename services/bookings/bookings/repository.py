@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from bookings.domain.model import Appointment, AppointmentCategory, Break, GroupEvent
@@ -31,20 +31,32 @@ KIND_NAMES = {"appointment": "an appointment", "group_event": "a group event", "
 # ---------------------------------------------------------------- writing
 
 
+DEADLOCK = "40P01"
+
+
 def flush(session: Session, *, time_field: str = "starts_at") -> None:
     """Write what the session holds; the database's refusals become the service's conflicts,
-    naming `time_field` for an overlap. The transaction is rolled back on one."""
+    naming `time_field` for an overlap. The transaction is rolled back on one.
+
+    Two transactions claiming overlapping time at the same moment can deadlock on PostgreSQL's
+    exclusion check (each waits for the other's uncommitted row); PostgreSQL aborts one and the
+    other goes on to claim the time, so the one aborted is told the time is taken."""
     try:
         session.flush()
     except IntegrityError as problem:
         session.rollback()
         raise refusal(problem, time_field) from None
+    except OperationalError as problem:
+        if getattr(problem.orig, "pgcode", None) != DEADLOCK:
+            raise
+        session.rollback()
+        raise refusal_of_overlap(time_field) from None
 
 
 def refusal(problem: IntegrityError, time_field: str = "starts_at") -> Exception:
     text = str(problem.orig)
     if NO_OVERLAP in text:
-        return SlotTaken(errors={time_field: ["That time overlaps another appointment, group event or break."]})
+        return refusal_of_overlap(time_field)
     if SEATS_FULL in text:
         return NoFreeSeat()
     if EVENT_CLOSED in text:
@@ -52,6 +64,10 @@ def refusal(problem: IntegrityError, time_field: str = "starts_at") -> Exception
     if ONE_SEAT_EACH in text or ONE_SEAT_EACH_ON_SQLITE in text:
         return Conflict("this client already has a seat", {"client_id": ["Already has a seat in this event."]})
     return problem
+
+
+def refusal_of_overlap(time_field: str) -> SlotTaken:
+    return SlotTaken(errors={time_field: ["That time overlaps another appointment, group event or break."]})
 
 
 def what_overlaps(session: Session, company_id: int, staff_member_id: int, start: datetime, end: datetime) -> str:

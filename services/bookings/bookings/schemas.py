@@ -334,16 +334,16 @@ class OverviewQuerySchema(Schema):
                 raise ValidationError(f"Must be after {start}.", end)
 
 
+OVERVIEW_LINE_FIELDS = ("service_id", "title", "price", "quantity", "discount", "subtotal", "total", "category_id")
+
+
 class OverviewRowSchema(Schema):
     id = fields.Integer()
     created_at = fields.AwareDateTime()
     created_by = fields.Nested(ActorSchema)
     source = fields.String()
     staff_member_id = fields.Integer()
-    services = fields.List(
-        fields.Nested(ServiceLineSchema(only=("service_id", "title", "price", "quantity", "discount", "total",
-                                              "category_id")))
-    )  # fmt: skip
+    services = fields.List(fields.Nested(ServiceLineSchema(only=OVERVIEW_LINE_FIELDS)))
     client_id = fields.Integer()
     client_name = fields.String(allow_none=True)
     client_phone = fields.String(allow_none=True)

@@ -1,4 +1,4 @@
-// The filter form: its choices from the salon's staff, users and service categories, and what it asks
+// The filter form: its choices from the salon's staff, users, service and appointment categories, and what it asks
 // for as the overview's query (several values of a name kept) or as an export's JSON body.
 
 import { ApiError, api } from "./api.js";
@@ -6,14 +6,15 @@ import { $, el } from "./page.js";
 import { may } from "./session.js";
 
 const form = $("filters");
-const LISTS = new Set(["staff_member_id", "visit_status", "service_category_id", "booking_category"]);
-const NUMBERS = new Set(["staff_member_id", "service_category_id", "created_by_user_id"]);
+const LISTS = new Set(["staff_member_id", "visit_status", "service_category_id", "category_id"]);
+const NUMBERS = new Set(["staff_member_id", "service_category_id", "category_id", "created_by_user_id"]);
 const NOT_EXPORTED = new Set(["sort", "order"]);
 
 export async function loadChoices() {
-  const [staff, categories, users] = await Promise.all([
+  const [staff, categories, bookingCategories, users] = await Promise.all([
     api("/staff"),
     api("/service-categories"),
+    api("/appointment-categories"),
     may("manage_users") ? usersOrNothing() : null,
   ]);
   $("staff-choices").replaceChildren(
@@ -27,6 +28,7 @@ export async function loadChoices() {
     ),
   );
   replaceOptions($("filter-category"), categories.map((category) => [category.id, category.title]));
+  replaceOptions($("filter-booking-category"), bookingCategories.map((category) => [category.id, category.title]));
   $("creator-field").hidden = !users;
   if (users) replaceOptions($("filter-creator"), users.map((user) => [user.id, user.name]));
 }

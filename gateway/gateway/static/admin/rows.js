@@ -73,7 +73,7 @@ function bookingDetails(booking) {
     ["Deleted", booking.deleted_at && `${moment(booking.deleted_at)} by ${booking.deleted_by?.name || "a user"}`],
     ["Cancelled", moment(booking.cancelled_at)],
     ["Created", `${moment(booking.created_at)} by ${creator(booking)}`],
-    ["Booking category", booking.booking_category],
+    ["Booking category", booking.category?.title],
     ["Total price", money(booking.total_price)],
     ["Paid", money(booking.paid_amount)],
     ["Discount", booking.discount ? money(booking.discount) : ""],

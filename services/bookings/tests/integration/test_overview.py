@@ -124,6 +124,7 @@ def test_every_booking_is_listed_newest_first_deleted_ones_marked(uow, company_i
                 "price": 2500,
                 "quantity": 1,
                 "discount": 0,
+                "subtotal": 2500,
                 "total": 2500,
                 "category_id": 100,
             }

@@ -1,0 +1,21 @@
+"""Every right a staff endpoint names, from one list: each is in scheduling's catalogue (a test
+checks it), and `right_required` / `access.calendar_scope` take only these."""
+
+VIEW_BOOKINGS_OVERVIEW = "view_bookings_overview"
+CALENDAR_ALL_STAFF = "calendar_all_staff"  # every column of the calendar, with the clients
+CALENDAR_OWN_COLUMN = "calendar_own_column"  # the column of the staff member the user is linked to
+TAKE_PAYMENTS = "take_payments"
+DELETE_BOOKINGS = "delete_bookings"
+DELETE_PAID_BOOKINGS = "delete_paid_bookings"
+DELETE_ARRIVED_BOOKINGS = "delete_arrived_bookings"
+EXPORT_DATA = "export_data"
+IMPORT_DATA = "import_data"
+MANAGE_SETTINGS = "manage_settings"
+MANAGE_USERS = "manage_users"
+
+ALL = frozenset(
+    {
+        VIEW_BOOKINGS_OVERVIEW, CALENDAR_ALL_STAFF, CALENDAR_OWN_COLUMN, TAKE_PAYMENTS, DELETE_BOOKINGS,
+        DELETE_PAID_BOOKINGS, DELETE_ARRIVED_BOOKINGS, EXPORT_DATA, IMPORT_DATA, MANAGE_SETTINGS, MANAGE_USERS,
+    }
+)  # fmt: skip
