@@ -14,7 +14,6 @@ Prints a Markdown table and writes bench/results/<time>.json.
 import argparse
 import contextlib
 import json
-import statistics
 import sys
 import threading
 import time
@@ -27,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "deploy" / "local"), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from cluster import SERVICES, LocalCluster  # noqa: E402
-from sqlalchemy import create_engine, text  # noqa: E402
+from measure import summary, timed, wait_for_relay  # noqa: E402
 from support.api import Api, new_key  # noqa: E402
 from support.salon import FULL_WEEK, open_salon  # noqa: E402
 
@@ -123,19 +122,6 @@ def load_salon(public: Api):
     return salon, first_day
 
 
-def wait_for_relay(bookings_url: str, timeout: float = 60) -> None:
-    """Slot search reads scheduling's copy of busy times; measure once every event has arrived."""
-    engine = create_engine(bookings_url.replace("postgresql://", "postgresql+psycopg2://", 1))
-    deadline = time.monotonic() + timeout
-    with engine.connect() as connection:
-        while connection.execute(text("SELECT count(*) FROM outbox WHERE published_at IS NULL")).scalar_one():
-            assert time.monotonic() < deadline, "the relay did not drain the outbox"
-            time.sleep(0.2)
-            connection.rollback()
-    engine.dispose()
-    time.sleep(1.0)  # and scheduling has consumed them
-
-
 def in_process_search(scheduling_url, company_id, service_id, first_day, args):
     """Scheduling's own handler on the same database, and the slot engine alone on preloaded data."""
     from in_process import engine_only_search, handler_search
@@ -224,29 +210,6 @@ def concurrent_bookings(salon, first_day: date, total: int, searching: SearchesD
         "seconds": round(seconds, 2),
         "per_second": round(len(latencies) / seconds, 1),
         **summary(latencies),
-    }
-
-
-def timed(call, count: int, warmup: int) -> dict:
-    for _ in range(warmup):
-        call()
-    samples = []
-    for _ in range(count):
-        started = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - started) * 1000)
-    return summary(samples)
-
-
-def summary(samples_ms: list[float]) -> dict:
-    ordered = sorted(samples_ms)
-    if not ordered:
-        return {"n": 0}
-    return {
-        "n": len(ordered),
-        "p50_ms": round(statistics.median(ordered), 2),
-        "p99_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], 2),
-        "mean_ms": round(statistics.fmean(ordered), 2),
     }
 
 

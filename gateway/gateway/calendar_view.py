@@ -1,7 +1,9 @@
-"""The calendar composed from three services: scheduling's working hours and weekly breaks,
-bookings' appointments, group events and breaks, and the clients' cards of the appointments shown.
-Each day is a column per staff member; times are in the salon's UTC offset of that instant, so a
-DST change day is 23 or 25 hours long."""
+"""The calendar composed from two services, asked at once: scheduling's working hours and weekly
+breaks, and bookings' appointments, group events and breaks. Each day is a column per staff member;
+times are in the salon's UTC offset of that instant, so a DST change day is 23 or 25 hours long.
+
+An appointment's block shows the client as bookings keeps them with the appointment (name and
+phone as booked); the visit window (GET /appointments/{id}) reads the client's card itself."""
 
 from collections import defaultdict
 from datetime import date, datetime, timedelta
@@ -9,29 +11,27 @@ from datetime import date, datetime, timedelta
 from gateway.access import CalendarScope
 from gateway.localtime import day_bounds
 from gateway.remote import remote
-from gateway.views import in_local_time
 
 
 def calendar_days(company_id: int, scope: CalendarScope, first: date, last: date, staff_member_ids=None) -> dict:
     """{timezone, currency, days: [{date, staff: [column]}]}; a column is {staff_member, working,
     breaks, appointments, group_events}. Only the columns the scope covers."""
     company = remote().companies.get(company_id)
-    staff = scope.staff_filter(staff_member_ids)
-    sheet = remote().scheduling.calendar_days(
-        company_id, {"date_from": first.isoformat(), "date_to": last.isoformat(), "staff_member_ids": staff}
-    )
-    start, end = day_bounds(first, company["timezone"])[0], day_bounds(last, company["timezone"])[1]
-    booked = remote().bookings.calendar(
-        company_id, {"period_start": start.isoformat(), "period_end": end.isoformat(), "staff_member_ids": staff}
-    )
-    cards = _client_cards(company_id, booked["appointments"])
-    zone = company["timezone"]
-    appointments = [
-        {**in_local_time(appointment, zone), "client": cards.get(appointment["client_id"])}
-        for appointment in booked["appointments"]
-    ]
-    events = [in_local_time(event, zone) for event in booked["group_events"]]
-    breaks = [_break(found, zone) for found in booked["breaks"]]
+    staff, zone = scope.staff_filter(staff_member_ids), company["timezone"]
+    start, end = day_bounds(first, zone)[0], day_bounds(last, zone)[1]
+    period = {"period_start": start.isoformat(), "period_end": end.isoformat(), "staff_member_ids": staff,
+              "timezone": zone}  # fmt: skip
+    sheet, booked = remote().rpc.call_all(
+        ("scheduling", "calendar_days", company_id,
+         {"date_from": first.isoformat(), "date_to": last.isoformat(), "staff_member_ids": staff}),
+        ("bookings", "calendar", company_id, period),
+    )  # fmt: skip
+    appointments = booked["appointments"]
+    for appointment in appointments:
+        appointment["client"] = {"id": appointment["client_id"], "name": appointment.pop("client_name"),
+                                 "phone": appointment.pop("client_phone")}  # fmt: skip
+    events = booked["group_events"]
+    breaks = [_break(found) for found in booked["breaks"]]
     days = []
     for day in sheet["days"]:
         bounds = [moment.isoformat() for moment in day_bounds(date.fromisoformat(day["date"]), zone)]
@@ -44,35 +44,31 @@ def calendar_days(company_id: int, scope: CalendarScope, first: date, last: date
             columns.append(
                 {
                     **column,
-                    "breaks": sorted(column["breaks"] + mine["breaks"], key=lambda span: _instant(span["start"])),
+                    "breaks": sorted(
+                        [{"id": None, "note": None, **span} for span in column["breaks"]] + mine["breaks"],
+                        key=lambda span: _instant(span["start"]),
+                    ),
                     "appointments": mine["appointments"],
                     "group_events": mine["group_events"],
                 }
             )
         days.append({"date": day["date"], "staff": columns})
-    return {"timezone": zone, "currency": company["currency"], "days": days}
+    return {"timezone": zone, "currency": company["currency"], "slot_step_minutes": company["slot_step_minutes"],
+            "days": days}  # fmt: skip
 
 
 def week_of(first: date) -> tuple[date, date]:
     return first, first + timedelta(days=6)
 
 
-def _client_cards(company_id: int, appointments: list[dict]) -> dict[int, dict]:
-    client_ids = sorted({appointment["client_id"] for appointment in appointments})
-    if not client_ids:
-        return {}
-    return {card["id"]: card for card in remote().clients.get_clients(company_id, client_ids)}
-
-
-def _break(found: dict, zone: str) -> dict:
-    local = in_local_time(found, zone)
+def _break(found: dict) -> dict:
     return {
         "id": found["id"],
-        "start": local["starts_at"],
-        "end": local["ends_at"],
+        "start": found["starts_at"],
+        "end": found["ends_at"],
         "note": found.get("note"),
         "staff_member_id": found["staff_member_id"],
-    }  # fmt: skip  (the schema leaves staff_member_id out)
+    }
 
 
 def _by_staff_within(bounds: list[str], appointments, events, breaks) -> dict:

@@ -49,6 +49,42 @@ class RpcClient:
             raise remote_error(reply["error"])
         return reply["result"]
 
+    def call_all(self, *calls: tuple) -> list:
+        """Several independent calls at once, `(service, method, *args)` each: every request is
+        published before any reply is awaited, so the services work side by side and the whole
+        takes about as long as the slowest. The results in order; the first error is raised."""
+        for service, *_ in calls:
+            if self._is_suspect(service) and not self._has_consumers(service):
+                raise ServiceUnavailable(f"the {service} service is not running")
+        connection = self._connection()
+        try:
+            sent = [(call[0], connection.publish(call[0], call[1], call[2:], {}, self.timeout)) for call in calls]
+        except BROKER_ERRORS as problem:
+            self._reset()
+            raise ServiceUnavailable("lost the message broker") from problem
+        deadline = time.monotonic() + self.timeout
+        replies, failure = [], None
+        for service, correlation_id in sent:
+            try:
+                replies.append(connection.wait_for(correlation_id, deadline, service))
+            except _Timeout:
+                self._suspects[service] = time.monotonic() + SUSPECT_FOR
+                failure = failure or ServiceUnavailable(f"the {service} service did not answer in {self.timeout:g}s")
+            except BROKER_ERRORS as problem:
+                self._reset()
+                raise ServiceUnavailable(f"lost the message broker while calling {service}") from problem
+            except ServiceUnavailable as problem:
+                failure = failure or problem
+        if failure:
+            for _, correlation_id in sent:
+                connection.pending.discard(correlation_id)
+            raise failure
+        for (service, _), reply in zip(sent, replies, strict=True):
+            self._suspects.pop(service, None)
+            if reply.get("error"):
+                raise remote_error(reply["error"])
+        return [reply["result"] for reply in replies]
+
     def _has_consumers(self, service: str) -> bool:
         try:
             return self._connection().has_consumers(service)

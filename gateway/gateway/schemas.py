@@ -431,11 +431,37 @@ class PublicGroupEventSchema(Schema):
     staff_member = fields.Nested(PublicStaffMemberSchema(only=("id", "name", "position")))
 
 
+class CalendarAppointmentSchema(Schema):
+    """An appointment's block: the client as booked; GET /appointments/{id} has the whole visit."""
+
+    id = fields.Integer()
+    client = fields.Nested(ClientSchema(only=("id", "name", "phone")))
+    client_id = fields.Integer()
+    staff_member_id = fields.Integer()
+    starts_at = fields.String()
+    ends_at = fields.String()
+    services = fields.List(fields.Nested(ServiceLineSchema(exclude=("subtotal", "discount_percent", "category_id"))))
+    category_id = fields.Integer(allow_none=True)
+    colour = fields.String(allow_none=True)
+    extra_fields = fields.Dict()
+    group_event_id = fields.Integer(allow_none=True)
+    total_price = fields.Integer()
+    discount = fields.Integer()
+    due = fields.Integer()
+    paid_amount = fields.Integer()
+    payment_status = fields.String()
+    comment = fields.String()
+    source = fields.String()
+    visit_status = fields.String()
+    state = fields.String()
+    version = fields.Integer()
+
+
 class CalendarColumnSchema(Schema):
     staff_member = fields.Nested(StaffMemberSchema)
     working = fields.List(fields.Nested(IntervalSchema))
     breaks = fields.List(fields.Nested(IntervalSchema))
-    appointments = fields.List(fields.Nested(AppointmentSchema))
+    appointments = fields.List(fields.Nested(CalendarAppointmentSchema))
     group_events = fields.List(fields.Nested(GroupEventSchema))
 
 
@@ -443,6 +469,7 @@ class CalendarDaySchema(Schema):
     date = fields.String()
     timezone = fields.String()
     currency = fields.String()
+    slot_step_minutes = fields.Integer()
     staff = fields.List(fields.Nested(CalendarColumnSchema))
 
 
@@ -458,6 +485,7 @@ class CalendarWeekSchema(Schema):
     date_to = fields.String()
     timezone = fields.String()
     currency = fields.String()
+    slot_step_minutes = fields.Integer()
     staff_member = fields.Nested(StaffMemberSchema)
     days = fields.List(fields.Nested(CalendarWeekDaySchema))
 

@@ -139,3 +139,79 @@ def test_the_admin_loads_nothing_from_another_site(client, path):
 @pytest.mark.parametrize("path", ["/admin/0", "/admin/abc", "/admin/", "/admin/7/more"])
 def test_no_admin_page_for_a_bad_address(client, path):
     assert client.get(path).status_code == 404
+
+
+# ---------------------------------------------------------------- the staff calendar
+
+CALENDAR_FILES = sorted(f"/static/{path.relative_to(STATIC)}" for path in (STATIC / "calendar").iterdir())
+
+
+def test_the_calendar_page_is_html_with_its_company_and_scripts(client):
+    response = client.get("/calendar/7")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert 'data-company-id="7"' in html and 'data-api-root="/api/v1"' in html
+    assert '<script type="module" src="/static/calendar/calendar.js">' in html
+    assert 'href="/static/calendar/calendar.css"' in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+    assert "<script>" not in html and "style=" not in html  # nothing inline: the policy would refuse it
+    assert html.count("<dialog") == 8  # the windows: slot menu, forms, visit, group event, break, confirm
+
+
+def test_the_calendar_page_allows_only_this_origin_and_no_framing(client):
+    headers = client.get("/calendar/7").headers
+    policy = dict(part.strip().split(" ", 1) for part in headers["Content-Security-Policy"].split(";"))
+    assert policy["default-src"] == policy["script-src"] == policy["style-src"] == "'self'"
+    assert policy["frame-ancestors"] == "'none'" and policy["form-action"] == "'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_every_calendar_form_label_names_a_field_of_the_page(client):
+    html = client.get("/calendar/7").get_data(as_text=True)
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    assert set(re.findall(r'<label[^>]*\sfor="([^"]+)"', html)) <= ids
+
+
+@pytest.mark.parametrize("path", CALENDAR_FILES)
+def test_the_calendar_static_files_are_served_as_scripts_and_styles(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.mimetype == ("text/css" if path.endswith(".css") else "text/javascript")
+    response.close()
+
+
+def test_every_module_the_calendar_scripts_import_is_there_and_used():
+    assert {"/static/calendar/calendar.js", "/static/calendar/calendar.css"} <= set(CALENDAR_FILES)
+    imported = {
+        f"/static/calendar/{name}"
+        for script in (STATIC / "calendar").glob("*.js")
+        for name in re.findall(r'from "\./([\w-]+\.js)"', script.read_text())
+    }
+    scripts = {path for path in CALENDAR_FILES if path.endswith(".js")}
+    assert imported | {"/static/calendar/calendar.js"} == scripts
+
+
+def test_the_calendar_scripts_never_write_html_from_text():
+    """Client names, notes and the server's messages reach the page as text only."""
+    for script in (STATIC / "calendar").glob("*.js"):
+        assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(", script.read_text())
+
+
+def test_the_calendar_sets_positions_through_the_cssom_only():
+    """The policy refuses inline style attributes: positions are custom properties set by script."""
+    for script in (STATIC / "calendar").glob("*.js"):
+        text = script.read_text()
+        assert not re.search(r"""setAttribute\(\s*["']style|\.style\s*=|cssText""", text), script
+
+
+@pytest.mark.parametrize("path", ["/calendar/7", *CALENDAR_FILES])
+def test_the_calendar_loads_nothing_from_another_site(client, path):
+    response = client.get(path)
+    text = response.get_data(as_text=True)
+    response.close()
+    assert not EXTERNAL.findall(text)
+
+
+@pytest.mark.parametrize("path", ["/calendar/0", "/calendar/abc", "/calendar/", "/calendar/7/more"])
+def test_no_calendar_page_for_a_bad_address(client, path):
+    assert client.get(path).status_code == 404

@@ -91,3 +91,14 @@ def test_each_thread_reuses_one_connection(rpc, echo_service):
     for thread in threads:
         thread.join()
     assert len({id(connection) for connection in connections}) == 8
+
+
+def test_calls_made_at_once_run_side_by_side_and_answer_in_order(rpc, echo_service):
+    started = time.monotonic()
+    assert rpc.call_all(("echo", "slow", 0.4), ("echo", "echo", 7), ("echo", "slow", 0.4)) == ["late", 7, "late"]
+    assert time.monotonic() - started < 0.75  # not 0.8: both slow ones at the same time
+    with pytest.raises(InvalidInput):
+        rpc.call_all(("echo", "echo", 1), ("echo", "refuse"))
+    with pytest.raises(ServiceUnavailable, match="never been started"):
+        rpc.call_all(("echo", "echo", 1), ("nobody", "anything"))
+    assert rpc.call("echo", "echo", 2) == 2  # nothing left behind confuses the next call

@@ -19,7 +19,8 @@ class Clients(MethodView):
     @calendar_required
     def get(self, query):
         """Find clients by part of the name or of the phone number, to book them from the calendar."""
-        return remote().clients.search_clients(staff_user().company_id, query["q"], query["limit"])
+        company = remote().companies.get(staff_user().company_id)
+        return remote().clients.search_clients(company["id"], query["q"], query["limit"], company["country"])
 
 
 @blp.route("/clients/<id:client_id>")

@@ -20,6 +20,7 @@ from gateway.schemas import (
 from gateway.views import in_local_time, staff_view
 
 from .calendar import staff_client
+from .widget import IDEMPOTENCY_HEADER, idempotency_key
 
 blp = Blueprint("group_events", __name__, url_prefix="/api/v1", description="Group events and breaks")
 
@@ -102,7 +103,7 @@ class CancelGroupEvent(MethodView):
 
 @blp.route("/group-events/<id:group_event_id>/seats")
 class Seats(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
     @blp.arguments(StaffSeatSchema)
     @blp.response(201, StaffBookedSchema)
     @calendar_required
@@ -115,7 +116,7 @@ class Seats(MethodView):
             user.company_id,
             group_event_id,
             {"client_id": client["id"], "client": {"name": client["name"], "phone": client["phone"]},
-             "source": "admin", "created_by": user.actor},
+             "source": "admin", "created_by": user.actor, "idempotency_key": idempotency_key()},
         )  # fmt: skip
         [appointment] = staff_view(user.company_id, [booked["appointment"]])
         return {**booked, "appointment": appointment}

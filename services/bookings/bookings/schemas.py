@@ -581,10 +581,9 @@ class BreakSchema(Schema):
     version = fields.Integer()
 
 
-class CalendarSchema(Schema):
-    appointments = fields.List(fields.Nested(AppointmentSchema))
-    group_events = fields.List(fields.Nested(GroupEventSchema))
-    breaks = fields.List(fields.Nested(BreakSchema))
+class CalendarQuerySchema(PeriodSchema):
+    timezone = fields.String(load_default="UTC", validate=[validate.Length(min=1, max=64), _time_zone],
+                             metadata={"description": "the salon's: the answer's times are in it"})  # fmt: skip
 
 
 class CategorySchema(Schema):

@@ -9,7 +9,7 @@ from bookings.schemas import (
     AppointmentSchema,
     BookSeatSchema,
     BreakSchema,
-    CalendarSchema,
+    CalendarQuerySchema,
     CancelSchema,
     CategorySchema,
     CreateAppointmentSchema,
@@ -30,10 +30,8 @@ from bookings.schemas import (
     OverviewPageSchema,
     OverviewQuerySchema,
     PaymentSchema,
-    PeriodSchema,
     RecordIdsSchema,
     RescheduleSchema,
-    SeatSchema,
     VisitStatusSchema,
 )
 from salon_infra.dependencies import Database, HealthChecks, Secret, TimedRpcProxy
@@ -48,9 +46,7 @@ DELETION = DeletionSchema()
 GROUP_EVENT = GroupEventSchema()
 GROUP_EVENTS = GroupEventSchema(many=True)
 WITH_SEATS = GroupEventWithSeatsSchema()
-SEATS = SeatSchema(many=True)
 BREAK = BreakSchema()
-CALENDAR = CalendarSchema()
 CATEGORY = CategorySchema()
 CATEGORIES = CategorySchema(many=True)
 EXTRA_FIELD = ExtraFieldSchema()
@@ -160,13 +156,10 @@ class BookingsService(HealthChecks):
 
     @rpc
     def calendar(self, company_id, query):
-        """{appointments (not seats), group_events (each with its seats), breaks} of the period."""
+        """{appointments (not seats), group_events (each with its seats), breaks} of the period, with
+        times in `timezone`. Built by calendar_json, not a schema: the day view is the hot path."""
         company = self._company(company_id)
-        period = calendar.calendar(self.uow, company, load(PeriodSchema(), _object("query", query)))
-        answer = CALENDAR.dump(period)
-        for event in answer["group_events"]:
-            event["seats"] = SEATS.dump(period.seats.get(event["id"], []))
-        return answer
+        return calendar.calendar(self.uow, company, load(CalendarQuerySchema(), _object("query", query)))
 
     # ---------------------------------------------------------------- group events
 

@@ -6,7 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
-from clients.domain.phones import InvalidPhone, normalise_phone
+from clients.domain.phones import InvalidPhone, normalise_phone, searched_digits
 from clients.models import Client, ClientDevice
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import InvalidInput, NotFound
@@ -141,12 +141,35 @@ def get_clients(uow: UnitOfWork, company_id: int, client_ids: list[int]) -> list
         return list(uow.session.scalars(query.order_by(Client.id)))
 
 
-def search_clients(uow: UnitOfWork, company_id: int, text: str, limit: int = 20) -> list[Client]:
-    """Clients whose name contains `text`, or whose phone contains its digits."""
+_CARD_COLUMNS = [Client.id, Client.company_id, Client.phone, Client.name, Client.email, Client.last_name,
+                 Client.middle_name, Client.created_at]  # fmt: skip
+
+
+def client_cards(uow: UnitOfWork, company_id: int, client_ids: list[int]) -> list[dict]:
+    """Many cards as JSON, read and built without ORM objects or a schema: the calendar asks for every
+    client of a day at once (the shape of schemas.ClientSchema; a test holds them equal)."""
+    if not client_ids:
+        return []
+    with uow:
+        rows = uow.session.execute(
+            select(*_CARD_COLUMNS)
+            .where(Client.company_id == company_id, Client.id.in_(set(client_ids)))
+            .order_by(Client.id)
+        ).all()
+    return [
+        {"id": card_id, "company_id": company, "phone": phone, "name": name, "email": email, "last_name": last_name,
+         "middle_name": middle_name, "created_at": created_at.isoformat()}
+        for card_id, company, phone, name, email, last_name, middle_name, created_at in rows
+    ]  # fmt: skip
+
+
+def search_clients(
+    uow: UnitOfWork, company_id: int, text: str, limit: int = 20, default_region: str | None = None
+) -> list[Client]:
+    """Clients whose name contains `text`, or whose phone contains its digits (typed nationally
+    in the company's region, too: "0151 77" finds "+4915177...")."""
     conditions = [Client.name.ilike(f"%{_escape_like(text)}%", escape="\\")]
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) >= 3:
-        conditions.append(Client.phone.contains(digits))
+    conditions += [Client.phone.contains(digits) for digits in searched_digits(text, default_region)]
     with uow:
         query = select(Client).where(Client.company_id == company_id, or_(*conditions))
         return list(uow.session.scalars(query.order_by(Client.name, Client.id).limit(limit)))

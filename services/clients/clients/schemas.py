@@ -61,6 +61,7 @@ class SearchClientsSchema(Schema):
     company_id = company_id
     text = fields.String(required=True, validate=validate.Length(min=1, max=100))
     limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    default_region = fields.String(load_default=None, allow_none=True, validate=known_region)
 
 
 class UpdateClientSchema(Schema):

@@ -40,11 +40,15 @@ class ClientsService(HealthChecks):
     @rpc
     def get_clients(self, company_id, client_ids):
         query = load(ClientIdsSchema(), {"company_id": company_id, "client_ids": client_ids})
-        return CLIENTS.dump(handlers.get_clients(self.uow, **query))
+        return handlers.client_cards(self.uow, **query)
 
     @rpc
-    def search_clients(self, company_id, text, limit=20):
-        query = load(SearchClientsSchema(), {"company_id": company_id, "text": text, "limit": limit})
+    def search_clients(self, company_id, text, limit=20, default_region=None):
+        """By part of the name, or of the phone (a national number read in `default_region`)."""
+        query = load(
+            SearchClientsSchema(),
+            {"company_id": company_id, "text": text, "limit": limit, "default_region": default_region},
+        )
         return CLIENTS.dump(handlers.search_clients(self.uow, **query))
 
     @rpc

@@ -1,33 +1,13 @@
 """What the staff calendar shows of a period: appointments (seats inside their group events),
-group events with their seats, and breaks."""
+group events with their seats, and breaks; built as JSON by bookings.calendar_json."""
 
-from dataclasses import dataclass
-
-from bookings import repository
-from bookings.domain.model import Appointment, Break, GroupEvent
+from bookings.calendar_json import calendar_json
 from salon_infra.database import UnitOfWork
 
 
-@dataclass(frozen=True)
-class CalendarPeriod:
-    appointments: list[Appointment]  # not seats
-    group_events: list[GroupEvent]
-    seats: dict[int, list[Appointment]]  # by group event
-    breaks: list[Break]
-
-
-def calendar(uow: UnitOfWork, company_id: int, query: dict) -> CalendarPeriod:
-    start, end, staff = query["period_start"], query["period_end"], query["staff_member_ids"]
+def calendar(uow: UnitOfWork, company_id: int, query: dict) -> dict:
     with uow:
-        session = uow.session
-        found = repository.appointments_between(session, company_id, start, end, staff)
-        group_events = repository.group_events_between(session, company_id, start, end, staff_member_ids=staff)
-        breaks = repository.breaks_between(session, company_id, start, end, staff)
-    seats: dict[int, list[Appointment]] = {event.id: [] for event in group_events}
-    appointments = []
-    for appointment in found:
-        if appointment.group_event_id is None:
-            appointments.append(appointment)
-        elif appointment.group_event_id in seats:
-            seats[appointment.group_event_id].append(appointment)
-    return CalendarPeriod(appointments, group_events, seats, breaks)
+        return calendar_json(
+            uow.session, company_id, query["period_start"], query["period_end"], query["staff_member_ids"],
+            query["timezone"],
+        )  # fmt: skip

@@ -4,12 +4,14 @@ appointments, seats are allocated by the database, and races have exactly the wi
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from tests.integration.rpc import rpc
 from tests.integration.test_handlers import MONDAY_10, STAFF_ACTOR
 from tests.integration.test_visits import book, events_of
 
+from bookings.calendar_json import APPOINTMENT_FIELDS, LINE_FIELDS
 from bookings.exceptions import AppointmentClosed, NoFreeSeat, SlotTaken
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import Conflict, InvalidInput
@@ -207,3 +209,24 @@ def test_the_calendar_lists_appointments_events_with_their_seats_and_breaks(serv
     only_six = service.calendar(company_id, {**day, "staff_member_ids": [6]})
     assert [a["id"] for a in only_six["appointments"]] == [theirs["id"]] and not only_six["group_events"]
     assert service.calendar(company_id + 1, day) == {"appointments": [], "group_events": [], "breaks": []}
+
+
+def test_the_calendars_json_is_each_records_own_answer(service, company_id):
+    """calendar_json builds its answer by hand, for speed: it must say what the schemas say."""
+    visit = book(service, company_id, services=(1, 2), category_id=None, colour="#123456", comment="Quiet")
+    service.set_visit_status(company_id, visit["id"], {"visit_status": "confirmed", "actor": STAFF_ACTOR})
+    event = new_event(service, company_id, starts_at=MONDAY_10 + timedelta(hours=2), title="Flow")
+    seat(service, company_id, event, 91)
+    lunch = add_break(service, company_id, MONDAY_10 + timedelta(hours=4))
+    day = {"period_start": MONDAY_10.replace(hour=0).isoformat(),
+           "period_end": (MONDAY_10.replace(hour=0) + timedelta(days=1)).isoformat()}  # fmt: skip
+    shown = service.calendar(company_id, day)
+    whole = service.get_appointment(company_id, visit["id"])
+    block = {name: whole[name] for name in APPOINTMENT_FIELDS}
+    block["services"] = [{name: line[name] for name in LINE_FIELDS} for line in whole["services"]]
+    assert shown["appointments"] == [block]
+    answer = service.get_group_event(company_id, event["id"])
+    assert shown["group_events"] == [{**answer["group_event"], "seats": answer["seats"]}]
+    assert shown["breaks"] == [service.get_break(company_id, lunch["id"])]
+    berlin = service.calendar(company_id, {**day, "timezone": "Europe/Berlin"})
+    assert berlin["appointments"][0]["starts_at"] == MONDAY_10.astimezone(ZoneInfo("Europe/Berlin")).isoformat()

@@ -32,6 +32,21 @@ def normalise_phone(raw: str, default_region: str | None = None) -> str:
     raise InvalidPhone(f"{raw!r} is not a valid phone number")
 
 
+def searched_digits(text: str, default_region: str | None = None) -> list[str]:
+    """The digit runs to look for inside stored E.164 phones when staff type part of a number:
+    the digits as typed, and, for a national number in a region with a trunk prefix ("0151 77"
+    in Germany), the same with the country code instead ("4915177"). Empty below 3 digits."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) < 3:
+        return []
+    found = [digits]
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(default_region) if default_region else None
+    prefix = metadata.national_prefix if metadata else None
+    if prefix and digits.startswith(prefix) and not text.strip().startswith(("+", "00")):
+        found.append(f"{phonenumbers.country_code_for_region(default_region)}{digits[len(prefix) :]}")
+    return found
+
+
 def _starts_with_country_code(text: str, region: str | None) -> bool:
     """Digits that begin with the region's country code, where a national number could not:
     in regions with a trunk prefix (Germany's 0) a national number as typed begins with it.

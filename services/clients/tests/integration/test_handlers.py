@@ -52,12 +52,15 @@ def test_search_by_name_or_phone_digits(uow, company_id):
     assert [c.id for c in handlers.search_clients(uow, company_id, "schmi")] == [anna.id]
     assert [c.id for c in handlers.search_clients(uow, company_id, "1111 111")] == [anna.id]
     assert handlers.search_clients(uow, company_id, "100%") == []
+    assert [c.id for c in handlers.search_clients(uow, company_id, "0151 1111", default_region="DE")] == [anna.id]
+    assert handlers.search_clients(uow, company_id, "0151 1111") == []  # no region: only the digits as typed
 
 
 def test_get_clients_returns_only_the_companys(uow, company_id):
     ours = handlers.find_or_create_client(uow, company_id, "+4915144444444", "E")
     theirs = handlers.find_or_create_client(uow, company_id + 1, "+4915155555555", "F")
     assert [c.id for c in handlers.get_clients(uow, company_id, [ours.id, theirs.id])] == [ours.id]
+    assert [card["id"] for card in handlers.client_cards(uow, company_id, [ours.id, theirs.id])] == [ours.id]
 
 
 def test_update_client(uow, company_id):

@@ -1,6 +1,6 @@
 import pytest
 
-from clients.domain.phones import InvalidPhone, normalise_phone
+from clients.domain.phones import InvalidPhone, normalise_phone, searched_digits
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,18 @@ def test_rejects_what_is_not_a_phone(raw, region):
 def test_a_national_number_needs_a_region():
     with pytest.raises(InvalidPhone):
         normalise_phone("0151 23456789")
+
+
+@pytest.mark.parametrize(
+    ("typed", "region", "expected"),
+    [
+        ("0151 77", "DE", ["015177", "4915177"]),  # a national number: also with the country code
+        ("+49 151 77", "DE", ["4915177"]),
+        ("151 77", "DE", ["15177"]),
+        ("0151 77", None, ["015177"]),
+        ("601 234", "PL", ["601234"]),  # Poland has no trunk prefix
+        ("01", "DE", []),
+    ],
+)
+def test_the_digits_searched_for_in_stored_phones(typed, region, expected):
+    assert searched_digits(typed, region) == expected
