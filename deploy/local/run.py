@@ -142,6 +142,7 @@ def _require_free_port(port: int) -> None:
 
 def _print_banner(cluster: LocalCluster, demo: dict) -> None:
     url, company_id = cluster.gateway_url, demo["company_id"]
+    specialist = f"{demo.get('specialist_email', '')} / {demo['owner_password']}"
     credentials = json.dumps(
         {"company_id": company_id, "email": demo["owner_email"], "password": demo["owner_password"]}
     )
@@ -155,13 +156,15 @@ Salon platform is running. Ctrl-C stops it.
 
   Demo salon       company {company_id}, "Demo Salon", Europe/Berlin
   Booking widget   {url}/widget/{company_id}      (open it on a phone, or a narrow window)
+  Calendar page    {url}/calendar/{company_id}    (the staff calendar; sign in as the owner, or as
+                   {specialist}, a specialist who sees only Anna's column)
   Admin            {url}/admin/{company_id}       (Overview > Bookings: filters, delete, Excel export/import)
   Widget API       {url}/api/v1/companies/{company_id}/services
                    {url}/api/v1/companies/{company_id}/staff
                    {url}/api/v1/companies/{company_id}/slots?service_id=1
   Staff sign-in    curl -X POST {url}/api/v1/auth/login -H 'Content-Type: application/json' \\
                      -d '{credentials}'
-  Calendar         GET {url}/api/v1/calendar?date=YYYY-MM-DD  (Authorization: Bearer <token>)
+  Calendar API     GET {url}/api/v1/calendar?date=YYYY-MM-DD  (Authorization: Bearer <token>)
   Online booking   GET/PUT {url}/api/v1/online-booking-settings  (e.g. {{"sms_confirmation": true}})
   Sent SMS         GET {url}/api/v1/notifications/messages?channel=sms  (development SMS provider)
   Sent email       {VAR / "mail"}/new/   (a local SMTP server keeps every message)

@@ -82,10 +82,7 @@ def _by_staff_within(bounds: list[str], appointments, events, breaks) -> dict:
     ):
         for record in records:
             if _instant(record[first]) < end and _instant(record[last]) > start:
-                shown = {
-                    key: value for key, value in record.items() if not (kind == "breaks" and key == "staff_member_id")
-                }
-                found[record["staff_member_id"]][kind].append(shown)
+                found[record["staff_member_id"]][kind].append(record)
     return found
 
 
