@@ -452,6 +452,7 @@ class CalendarAppointmentSchema(Schema):
     payment_status = fields.String()
     comment = fields.String()
     source = fields.String()
+    created_by = fields.Nested(ActorSchema)
     visit_status = fields.String()
     state = fields.String()
     version = fields.Integer()
