@@ -7,7 +7,11 @@ loads a salon with 20 staff members and 1,000 appointments, then measures:
   - slot search for any staff member over 14 days, through the gateway (sequential);
   - the same search in process (scheduling's handler on the same database), and the pure
     slot engine alone: the floor under the gateway figure;
-  - booking creation through the widget API with 16 concurrent clients.
+  - booking creation through the widget API with 16 concurrent clients;
+  - what a booking costs: the CPU seconds the whole system (every service, relay and gateway
+    process, their PostgreSQL backends and RabbitMQ, read from /proc) spends per booking, until
+    its events are consumed and its confirmation recorded, against the CPU an empty RPC
+    (`clients.ping`, 16 concurrent callers) costs in the same run: the ratio, next to its target.
 Prints a Markdown table and writes bench/results/<time>.json.
 """
 
@@ -26,17 +30,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "deploy" / "local"), str(ROOT / "tests"), str(ROOT / "bench")]
 
 from cluster import SERVICES, LocalCluster  # noqa: E402
+from cpu import Accounts, cluster_roots, spent  # noqa: E402
 from measure import summary, timed, wait_for_relay  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
 from support.api import Api, new_key  # noqa: E402
 from support.salon import FULL_WEEK, open_salon  # noqa: E402
 
+from gateway.rpc import RpcClient  # noqa: E402
 from salon_infra.testing import temporary_database, temporary_vhost  # noqa: E402
 
 STAFF = 20
 APPOINTMENTS = 1_000
 SEARCH_DAYS = 14
 CLIENTS = 16
-TARGETS = {"search_p50_ms": 15.0, "bookings_per_second": 150.0}
+TARGETS = {"search_p50_ms": 15.0, "bookings_per_second": 150.0, "booking_cost_in_empty_rpcs": 10.0,
+           "search_during_bookings_vs_quiet": 3.0}  # fmt: skip
+PINGS = 3_000
 
 
 def main() -> None:
@@ -67,6 +76,7 @@ def main() -> None:
 
 
 def run(cluster: LocalCluster, urls: dict, args) -> dict:
+    accounts = Accounts(cluster_roots(cluster), urls.values())
     public = Api(cluster.gateway_url)
     salon, first_day = load_salon(public)
     wait_for_relay(urls["bookings"])
@@ -81,7 +91,14 @@ def run(cluster: LocalCluster, urls: dict, args) -> dict:
     gateway_search = timed(search, args.searches, warmup=30)
     slots_found = sum(len(day["slots"]) for day in search()["days"])
     in_process, engine_only = in_process_search(urls["scheduling"], salon.company_id, service_id, first_day, args)
+    empty_rpc = empty_rpcs(cluster, accounts)
+    before = accounts.snapshot()
     booking = concurrent_bookings(salon, first_day + timedelta(days=SEARCH_DAYS + 1), args.bookings)
+    wait_for_relay(urls["bookings"])
+    wait_for_confirmations(urls["notifications"], salon.company_id, booking["created"])
+    cpu = spent(before, accounts.snapshot())
+    booking["cpu_ms_per_booking"] = round(cpu["total"] * 1000 / booking["created"], 3)
+    booking["cpu_seconds"] = cpu
     searching = SearchesDuring(search)
     concurrent_bookings(salon, first_day + timedelta(days=SEARCH_DAYS + 80), args.bookings // 4, searching)
     return {
@@ -91,7 +108,46 @@ def run(cluster: LocalCluster, urls: dict, args) -> dict:
         "search_engine_only_ms": engine_only,
         "search_during_bookings_ms": searching.summary(),
         "booking": booking,
+        "empty_rpc": empty_rpc,
+        "booking_cost_in_empty_rpcs": round(booking["cpu_ms_per_booking"] / empty_rpc["cpu_ms_per_call"], 1),
+        "booking_rate_in_empty_rpcs": round(empty_rpc["per_second"] / booking["per_second"], 1),
     }
+
+
+def empty_rpcs(cluster: LocalCluster, accounts: Accounts) -> dict:
+    """PINGS calls of `clients.ping` from CLIENTS threads: the system's CPU per call, and calls per second."""
+    rpc, counter, lock = RpcClient(cluster.amqp_uri, timeout=10), iter(range(PINGS)), threading.Lock()
+
+    def caller() -> None:
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    return
+            rpc.call("clients", "ping")
+
+    before, started = accounts.snapshot(), time.perf_counter()
+    threads = [threading.Thread(target=caller) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    cpu = spent(before, accounts.snapshot())
+    return {"calls": PINGS, "per_second": round(PINGS / seconds, 1),
+            "cpu_ms_per_call": round(cpu["total"] * 1000 / PINGS, 3), "cpu_seconds": cpu}  # fmt: skip
+
+
+def wait_for_confirmations(notifications_url: str, company_id: int, expected: int, timeout: float = 120) -> None:
+    """Until notifications has recorded a confirmation for every booking: its work counts too."""
+    engine = create_engine(notifications_url.replace("postgresql://", "postgresql+psycopg2://", 1))
+    deadline = time.monotonic() + timeout
+    query = text("SELECT count(*) FROM sent_messages WHERE company_id = :company AND purpose = 'appointment_created'")
+    with engine.connect() as connection:
+        while connection.execute(query, {"company": company_id}).scalar_one() < expected:
+            assert time.monotonic() < deadline, "notifications did not confirm every booking"
+            time.sleep(0.2)
+            connection.rollback()
+    engine.dispose()
 
 
 def load_salon(public: Api):
@@ -218,7 +274,7 @@ def report(results: dict, args) -> None:
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     (out / f"{stamp}.json").write_text(json.dumps({"args": vars(args), **results}, indent=2))
-    g, p, e, b, d = (
+    g, p, e, b, d, r = (
         results[k]
         for k in (
             "search_gateway_ms",
@@ -226,6 +282,7 @@ def report(results: dict, args) -> None:
             "search_engine_only_ms",
             "booking",
             "search_during_bookings_ms",
+            "empty_rpc",
         )
     )
     print(
@@ -238,6 +295,11 @@ def report(results: dict, args) -> None:
 | Same search through the gateway while the bookings below are made | {d["p50_ms"]} ms | {d["p99_ms"]} ms | |
 | Booking creation, widget API, {b["clients"]} concurrent clients | {b.get("p50_ms")} ms | {b.get("p99_ms")} ms | |
 | Booking throughput | {b["per_second"]} bookings/s ({b["created"]} in {b["seconds"]} s, {b["failed"]} failed) | | >= {TARGETS["bookings_per_second"]:g}/s |
+| Empty RPC (`clients.ping`), {CLIENTS} concurrent callers | {r["per_second"]} calls/s, {r["cpu_ms_per_call"]} ms CPU each | | (floor) |
+| **Cost of a booking**: system CPU per booking / per empty RPC | **{results["booking_cost_in_empty_rpcs"]}x** ({b["cpu_ms_per_booking"]} ms / {r["cpu_ms_per_call"]} ms); by throughput {results["booking_rate_in_empty_rpcs"]}x | | <= {TARGETS["booking_cost_in_empty_rpcs"]:g}x |
+| Slot search while booking / quiet (p50) | {d["p50_ms"] / g["p50_ms"]:.1f}x | | <= {TARGETS["search_during_bookings_vs_quiet"]:g}x |
+
+Where a booking's CPU goes (seconds, all {b["created"]} bookings): {b["cpu_seconds"]}
 
 Answer size: {results["setup"]["slots_in_answer"]} start times. Raw figures: bench/results/{stamp}.json
 """  # noqa: E501

@@ -4,7 +4,6 @@ on throwaway PostgreSQL databases and a throwaway RabbitMQ vhost."""
 import contextlib
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -14,21 +13,26 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from cluster import SERVICES, LocalCluster  # noqa: E402
 from support.api import Api  # noqa: E402
+from support.broker import BrokerProxies  # noqa: E402
 from support.mail import SmtpServer  # noqa: E402
 from support.salon import open_salon  # noqa: E402
-from support.tcp_proxy import TcpProxy  # noqa: E402
 
 from salon_infra.testing import temporary_database, temporary_vhost  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def broker_proxy(amqp_uri):
-    """The relay reaches the broker through this, so a test can make it unreachable."""
-    broker = urlparse(amqp_uri)
-    proxy = TcpProxy(broker.hostname, broker.port or 5672)
-    proxy.start()
-    yield proxy
-    proxy.cut()
+def broker_proxies(amqp_uri):
+    """Every process (each service, the relay, the gateway) reaches the broker through a proxy
+    of its own, so a test can make the broker unreachable for all of them, or for one."""
+    proxies = BrokerProxies(amqp_uri).start()
+    yield proxies
+    proxies.cut()
+
+
+@pytest.fixture(scope="session")
+def broker_proxy(broker_proxies):
+    """The relay's way to the broker."""
+    return broker_proxies["bookings-relay"]
 
 
 @pytest.fixture(scope="session")
@@ -55,14 +59,13 @@ def inbox(smtp_server):
 
 
 @pytest.fixture(scope="session")
-def cluster(amqp_uri, database_urls, broker_proxy, smtp_server, tmp_path_factory):
-    proxied = urlparse(amqp_uri)._replace(netloc=f"guest:guest@127.0.0.1:{broker_proxy.port}").geturl()
+def cluster(amqp_uri, database_urls, broker_proxies, smtp_server, tmp_path_factory):
     cluster = LocalCluster(
         amqp_uri=amqp_uri,
         database_urls=database_urls,
         log_dir=tmp_path_factory.mktemp("logs"),
         jwt_secret="e2e-jwt-secret-of-at-least-thirty-two-bytes",
-        relay_amqp_uri=proxied,
+        amqp_uris=broker_proxies.uris(),
         rpc_timeout=3.0,
         extra_env={
             "SMTP_HOST": "127.0.0.1",
@@ -74,8 +77,15 @@ def cluster(amqp_uri, database_urls, broker_proxy, smtp_server, tmp_path_factory
     cluster.migrate()
     cluster.start()
     print(f"\nsystem logs: {cluster.log_dir}")
+    supervisor_log = cluster.log_dir / "supervisor.log"
+    cluster.supervise(say=lambda line: _append(supervisor_log, line))  # a process that dies comes back
     yield cluster
     cluster.stop()
+
+
+def _append(path: Path, line: str) -> None:
+    with path.open("a") as log:
+        log.write(line + "\n")
 
 
 @pytest.fixture

@@ -104,3 +104,25 @@ def test_with_scheduling_stopped_a_booking_is_refused_and_nothing_is_booked(clus
         cluster.start_one("scheduling")
     calendar = salon.api.ok("GET", "/api/v1/calendar", params={"date": day.isoformat()})
     assert [a["id"] for a in calendar["staff"][0]["appointments"]] == [first["id"]]
+
+
+def test_a_killed_service_is_restarted_by_the_supervisor_and_bookings_resume(cluster, salon):
+    """As Kubernetes would: nobody starts it again by hand."""
+    salon.add_staff("Anna")
+    salon.add_service("Haircut", 60, ["Anna"])
+    day = next_weekday(2)
+    restarts_before = len(cluster.supervisor.restarts)
+    old_pid = cluster.processes["clients"].popen.pid
+
+    cluster.processes["clients"].kill()  # SIGKILL: no goodbye to the broker or the database
+
+    deadline = time.monotonic() + 30
+    while salon.book_online(["Haircut"], salon.local(day, 15), "Anna").status_code != 201:
+        assert time.monotonic() < deadline, "bookings did not resume after the restart"
+        time.sleep(0.2)
+    [restart] = cluster.supervisor.restarts[restarts_before:]
+    assert restart.name == "clients" and restart.code == -9 and restart.restarted_at is not None
+    assert cluster.processes["clients"].popen.pid != old_pid
+    log = (cluster.log_dir / "supervisor.log").read_text()
+    assert "clients exited (code -9); restarting in 1 s" in log
+    cluster.wait_healthy("clients")

@@ -5,10 +5,14 @@ process as production runs it (nameko run, salon-outbox-relay, gunicorn).
 """
 
 import secrets
+import signal
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from supervision import Supervisor
 
 from gateway.errors import ServiceUnavailable
 from gateway.rpc import RpcClient
@@ -30,7 +34,7 @@ SERVICES = (
     ServiceSpec("scheduling", "scheduling.service:SchedulingService"),
     ServiceSpec("clients", "clients.service:ClientsService"),
     ServiceSpec("bookings", "bookings.service:BookingsService", relays_events=True),
-    ServiceSpec("payments", "payments.service:PaymentsService"),
+    ServiceSpec("payments", "payments.service:PaymentsService", relays_events=True),
     ServiceSpec("notifications", "notifications.service:NotificationsService"),
     ServiceSpec("imports", "imports.service:ImportsService"),
 )
@@ -43,18 +47,32 @@ class Process:
     env: dict
     health_url: str
     log_path: Path
+    liveness_url: str | None = None
     popen: object = None
+    wanted: bool = False  # started and not stopped on purpose: the supervisor restarts it if it exits
+    started_at: float = 0.0
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def start(self) -> None:
-        self.popen = start_process(self.command, self.env, self.log_path)
+        with self.lock:
+            self.popen = start_process(self.command, self.env, self.log_path)
+            self.wanted, self.started_at = True, time.monotonic()
 
     def wait_healthy(self, timeout: float = 60) -> None:
         wait_until_healthy(self.health_url, self.popen, self.log_path, timeout)
 
     def stop(self) -> None:
-        if self.popen is not None:
-            stop_process(self.popen)
-            self.popen = None
+        with self.lock:
+            self.wanted = False
+            popen, self.popen = self.popen, None
+        if popen is not None:
+            stop_process(popen)
+
+    def kill(self, signal_number: int = signal.SIGKILL) -> None:
+        """Kill it as a crash would (the supervisor, if any, starts it again)."""
+        with self.lock:
+            if self.popen is not None and self.popen.poll() is None:
+                self.popen.send_signal(signal_number)
 
 
 @dataclass
@@ -64,18 +82,23 @@ class LocalCluster:
     log_dir: Path
     jwt_secret: str
     gateway_port: int = 0
-    relay_amqp_uri: str | None = None  # the relays may reach the broker another way (tests cut it)
+    # The broker as each process reaches it, by process name (tests put a TcpProxy in front of it).
+    amqp_uris: dict[str, str] = field(default_factory=dict)
+    relay_amqp_uri: str | None = None  # every relay's way to the broker, unless amqp_uris names one
     gateway_workers: int = 2
     gateway_threads: int = 8
     max_workers: int = 10
     rpc_timeout: float = 5.0
     link_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    # Signs the proof of a confirmed phone: the gateway issues it, bookings checks it.
+    phone_token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     redis_url: str = "redis://127.0.0.1:6379/0"
     # Phone codes and their send limits live under this prefix: each cluster has its own.
     redis_prefix: str = field(default_factory=lambda: f"salon-{secrets.token_hex(4)}:")
     export_dir: Path | None = None  # where the imports service keeps finished exports
     extra_env: dict = field(default_factory=dict)
     processes: dict[str, Process] = field(default_factory=dict, init=False)
+    supervisor: Supervisor | None = field(default=None, init=False)
 
     def __post_init__(self):
         self.log_dir.mkdir(parents=True, exist_ok=True)
@@ -106,11 +129,22 @@ class LocalCluster:
             self.stop()
             raise
 
+    def supervise(self, say=print) -> Supervisor:
+        """Restart any process that exits from now on, with backoff, telling `say` so."""
+        self.supervisor = Supervisor(self.processes, say).start()
+        return self.supervisor
+
     def stop(self) -> None:
-        running = [process for process in self.processes.values() if process.popen is not None]
-        stop_processes([process.popen for process in running])
-        for process in running:
-            process.popen = None
+        if self.supervisor is not None:
+            self.supervisor.stop()
+        running = []
+        for process in self.processes.values():
+            with process.lock:
+                process.wanted = False
+                if process.popen is not None:
+                    running.append(process.popen)
+                process.popen = None
+        stop_processes(running)
 
     def stop_one(self, name: str) -> None:
         self.processes[name].stop()
@@ -118,9 +152,18 @@ class LocalCluster:
     def start_one(self, name: str) -> None:
         process = self.processes[name]
         process.start()
-        process.wait_healthy()
+        self.wait_healthy(name)
+
+    def wait_all_healthy(self, timeout: float = 60) -> None:
+        """Until every process answers its health probe and every service consumes its RPC queue."""
+        for name in self.processes:
+            self.wait_healthy(name, timeout)
+
+    def wait_healthy(self, name: str, timeout: float = 60) -> None:
+        """Until `name` answers its health probe and, for a service, consumes its RPC queue."""
+        self.processes[name].wait_healthy(timeout)
         if name in self.database_urls:
-            self._wait_until_consuming([name])
+            self._wait_until_consuming([name], timeout)
 
     def _wait_until_consuming(self, services: list[str], timeout: float = 30) -> None:
         rpc = RpcClient(self.amqp_uri, timeout=2)
@@ -135,11 +178,16 @@ class LocalCluster:
                         raise
                     time.sleep(0.1)
 
-    def _env(self, **more) -> dict:
+    def amqp_uri_for(self, name: str) -> str:
+        relay_default = self.relay_amqp_uri if name.endswith("-relay") else None
+        return self.amqp_uris.get(name) or relay_default or self.amqp_uri
+
+    def _env(self, name: str, **more) -> dict:
         return {
-            "AMQP_URI": self.amqp_uri,
+            "AMQP_URI": self.amqp_uri_for(name),
             "JWT_SECRET": self.jwt_secret,
             "BOOKING_LINK_SECRET": self.link_secret,
+            "PHONE_TOKEN_SECRET": self.phone_token_secret,
             "RPC_TIMEOUT_SECONDS": str(self.rpc_timeout),
             "PYTHONWARNINGS": "ignore::DeprecationWarning",
             **self.extra_env,
@@ -147,20 +195,23 @@ class LocalCluster:
         }
 
     def _service(self, spec: ServiceSpec) -> Process:
-        port = free_port()
+        port, liveness_port = free_port(), free_port()
         config = ROOT / "services" / spec.name / "config.yml"
         return Process(
             spec.name,
             [sys.executable, "-m", "nameko", "run", "--config", str(config), spec.entrypoint],
             self._env(
+                spec.name,
                 PUBLIC_BASE_URL=self.gateway_url,
                 EXPORT_DIR=str(self.export_dir),
                 DATABASE_URL=self.database_urls[spec.name],
                 HEALTH_ADDRESS=f"127.0.0.1:{port}",
+                LIVENESS_ADDRESS=f"127.0.0.1:{liveness_port}",
                 MAX_WORKERS=str(self.max_workers),
             ),
             f"http://127.0.0.1:{port}/health/ready",
             self.log_dir / f"{spec.name}.log",
+            liveness_url=f"http://127.0.0.1:{liveness_port}/health/live",
         )
 
     def _relay(self, spec: ServiceSpec) -> Process:
@@ -168,23 +219,29 @@ class LocalCluster:
         command = [
             sys.executable, "-m", "salon_infra.relay", "--service", spec.name,
             "--database-url", self.database_urls[spec.name],
-            "--amqp-uri", self.relay_amqp_uri or self.amqp_uri,
+            "--amqp-uri", self.amqp_uri_for(f"{spec.name}-relay"),
             "--health-port", str(port),
         ]  # fmt: skip
         return Process(
-            f"{spec.name}-relay", command, self._env(), f"http://127.0.0.1:{port}/health/live",
-            self.log_dir / f"{spec.name}-relay.log",
+            f"{spec.name}-relay", command, self._env(f"{spec.name}-relay"), f"http://127.0.0.1:{port}/health/live",
+            self.log_dir / f"{spec.name}-relay.log", liveness_url=f"http://127.0.0.1:{port}/health/live",
         )  # fmt: skip
 
     def _gateway(self) -> Process:
+        liveness_port = free_port()
         gunicorn_conf = str(ROOT / "gateway" / "gunicorn.conf.py")
         command = [sys.executable, "-m", "gunicorn", "-c", gunicorn_conf, "gateway.app:create_app()"]
         env = self._env(
+            "gateway",
             PUBLIC_BASE_URL=self.gateway_url,
             GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}",
             GATEWAY_WORKERS=str(self.gateway_workers),
             GATEWAY_THREADS=str(self.gateway_threads),
             REDIS_URL=self.redis_url,
             REDIS_PREFIX=self.redis_prefix,
+            GATEWAY_LIVENESS_ADDRESS=f"127.0.0.1:{liveness_port}",
         )
-        return Process("gateway", command, env, f"{self.gateway_url}/readyz", self.log_dir / "gateway.log")
+        return Process(
+            "gateway", command, env, f"{self.gateway_url}/readyz", self.log_dir / "gateway.log",
+            liveness_url=f"http://127.0.0.1:{liveness_port}/healthz",
+        )  # fmt: skip

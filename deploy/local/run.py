@@ -14,6 +14,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pika
@@ -54,6 +55,7 @@ def main() -> None:
         jwt_secret=_kept_secret("jwt-secret"),
         gateway_port=args.port,
         link_secret=_kept_secret("booking-link-secret"),
+        phone_token_secret=_kept_secret("phone-token-secret"),
         redis_url=redis_url,
         redis_prefix="salon:",
         extra_env={"SALON_VAR_DIR": str(VAR), "SMS_PROVIDER": "development", **mail.smtp_env},
@@ -63,6 +65,8 @@ def main() -> None:
     print("Starting the services, the outbox relay and the gateway ...", flush=True)
     mail.start()
     cluster.start()
+    # As Kubernetes would: a process that exits is started again, with backoff, and we say so.
+    cluster.supervise(say=lambda line: print(f"{time.strftime('%H:%M:%S')} {line}", flush=True))
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
     try:
@@ -159,6 +163,7 @@ Salon platform is running. Ctrl-C stops it.
   Calendar page    {url}/calendar/{company_id}    (the staff calendar; sign in as the owner, or as
                    {specialist}, a specialist who sees only Anna's column)
   Admin            {url}/admin/{company_id}       (Overview > Bookings: filters, delete, Excel export/import)
+  Products, stock  {url}/admin/{company_id}/products   (products, storages, stock, the till's cash desks, cards)
   Widget API       {url}/api/v1/companies/{company_id}/services
                    {url}/api/v1/companies/{company_id}/staff
                    {url}/api/v1/companies/{company_id}/slots?service_id=1
@@ -171,6 +176,8 @@ Salon platform is running. Ctrl-C stops it.
 
   Databases        {VAR}/*.sqlite3   (make run ARGS=--fresh starts over)
   Logs             {VAR / "logs"}/
+  Restarts         a process that exits is restarted (1 s, then 2, 4 ... 30 s while it keeps failing);
+                   each restart is printed here
 """,
         flush=True,
     )

@@ -5,10 +5,11 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from gateway.errors import InvalidInput, RemoteBug, ServiceUnavailable
-from gateway.rpc import RpcClient
-from salon_infra.testing import free_port, running_service, temporary_vhost
+from gateway.rpc import UNREACHABLE_FOR, BrokerWatch, RpcClient, serve_liveness
+from salon_infra.testing import TcpProxy, free_port, running_service, temporary_vhost
 
 
 def test_a_call_returns_the_result(rpc, echo_service):
@@ -102,3 +103,95 @@ def test_calls_made_at_once_run_side_by_side_and_answer_in_order(rpc, echo_servi
     with pytest.raises(ServiceUnavailable, match="never been started"):
         rpc.call_all(("echo", "echo", 1), ("nobody", "anything"))
     assert rpc.call("echo", "echo", 2) == 2  # nothing left behind confuses the next call
+
+
+# --- the broker going away, and the process's liveness ---------------------------------------
+
+
+@pytest.fixture
+def proxy(amqp_uri):
+    """The broker, through a TCP proxy the test can break (the echo service reaches it directly)."""
+    proxy = TcpProxy.in_front_of(amqp_uri)
+    proxy.start()
+    yield proxy
+    proxy.cut()
+
+
+def test_a_cut_broker_fails_fast_and_the_next_call_after_it_returns_works(proxy, amqp_uri, echo_service):
+    rpc = RpcClient(proxy.uri_through(amqp_uri), timeout=2.0)
+    assert rpc.call("echo", "echo", 1) == 1
+    proxy.cut()
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable, match="broker"):
+        rpc.call("echo", "echo", 2)
+    assert time.monotonic() - started < 2.0
+    proxy.restore()
+    time.sleep(UNREACHABLE_FOR)  # after a failed connect, threads answer 503 at once for this long
+    assert rpc.call("echo", "echo", 3) == 3
+
+
+def test_a_connection_gone_silent_costs_one_timeout_then_a_fresh_one_is_used(proxy, amqp_uri, echo_service):
+    rpc = RpcClient(proxy.uri_through(amqp_uri), timeout=1.0)
+    assert rpc.call("echo", "echo", 1) == 1
+    proxy.stall()  # the thread's connection stays open and carries nothing, as across a partition
+    started = time.monotonic()
+    with pytest.raises(ServiceUnavailable, match="did not answer"):
+        rpc.call("echo", "echo", 2)
+    assert time.monotonic() - started < 1.5  # the deadline counts from the call's start
+    assert rpc.call("echo", "echo", 3) == 3  # not the dead connection again
+
+
+def _liveness(port: int) -> tuple[int, dict]:
+    response = requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5)
+    return response.status_code, response.json()
+
+
+def _eventually(condition, within: float):
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if value := condition():
+            return value
+        time.sleep(0.1)
+    return condition()
+
+
+def test_liveness_stays_up_while_the_broker_is_away_and_sees_it_come_back(proxy, amqp_uri):
+    watch = BrokerWatch(proxy.uri_through(amqp_uri), heartbeat=2, dead_after=1.0).start()
+    port = free_port()
+    server = serve_liveness(("127.0.0.1", port), watch.check)
+    try:
+        assert _eventually(lambda: _liveness(port)[1]["connected"], 10)
+        proxy.cut()
+        assert _eventually(lambda: _liveness(port)[1].get("down_s", 0) > 1.5, 10)
+        status, details = _liveness(port)
+        assert status == 200 and "restart would not help" in details["broker"], details
+        proxy.restore()
+        assert _eventually(lambda: _liveness(port)[1]["connected"], 10)
+    finally:
+        server.shutdown()
+        watch.stop()
+
+
+def test_liveness_fails_when_it_cannot_connect_although_the_broker_answers(amqp_uri):
+    refused = amqp_uri.rstrip("/").rpartition("/")[0] + "/no-such-vhost"  # the broker answers, and refuses
+    watch = BrokerWatch(refused, dead_after=1.0).start()
+    port = free_port()
+    server = serve_liveness(("127.0.0.1", port), watch.check)
+    try:
+        status, details = _eventually(
+            lambda: (lambda answer: answer if answer[0] == 503 else None)(_liveness(port)), 10
+        )
+        assert status == 503 and "cannot reconnect" in details["problem"], details
+    finally:
+        server.shutdown()
+        watch.stop()
+
+
+def test_every_gunicorn_worker_can_answer_liveness_on_the_same_port():
+    port = free_port()
+    servers = [serve_liveness(("127.0.0.1", port), lambda n=n: (True, {"worker": n})) for n in range(2)]
+    try:
+        assert {_liveness(port)[1]["worker"] for _ in range(40)} <= {0, 1}
+    finally:
+        for server in servers:
+            server.shutdown()

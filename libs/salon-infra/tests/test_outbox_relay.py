@@ -13,8 +13,10 @@ from salon_infra.relay import (
     EventPublisher,
     NotifyWakeup,
     OutboxRelay,
+    PollingWakeup,
     RelayLoop,
     events_exchange,
+    is_alive,
 )
 from salon_infra.testing import free_port
 
@@ -164,3 +166,40 @@ def test_a_commit_after_the_callers_deadline_saves_nothing(engine, sessions):
         uow.record_event("thing_happened", 7, {})
         uow.commit()
     assert outbox_rows(engine) == []
+
+
+def run_loop_briefly(engine, amqp_uri: str, seconds: float) -> RelayLoop:
+    loop = RelayLoop(OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE)), PollingWakeup(0.1))
+    thread = threading.Thread(target=loop.run, daemon=True)
+    thread.start()
+    time.sleep(seconds)
+    return loop
+
+
+def test_relay_stays_alive_while_the_broker_answers_nobody(engine):
+    loop = run_loop_briefly(engine, f"amqp://guest:guest@127.0.0.1:{free_port()}/", 1.5)  # nothing listens
+    try:
+        assert not loop.healthy
+        assert is_alive(loop, dead_after=0.5)  # a restart would not bring the broker back
+    finally:
+        loop.stop()
+
+
+def test_relay_liveness_fails_when_it_cannot_connect_although_the_broker_answers(engine, amqp_uri):
+    refused = amqp_uri.rstrip("/").rpartition("/")[0] + "/no-such-vhost"  # the broker answers, and refuses
+    loop = run_loop_briefly(engine, refused, 1.5)
+    try:
+        assert not loop.healthy
+        assert not is_alive(loop, dead_after=0.5)
+        assert is_alive(loop, dead_after=60)  # not before the grace is over
+    finally:
+        loop.stop()
+
+
+def test_relay_keeps_its_connection_alive_between_batches(engine, amqp_uri):
+    loop = run_loop_briefly(engine, amqp_uri, 1.5)
+    try:
+        assert loop.healthy and is_alive(loop, dead_after=0.5)  # no events, and yet the broker was seen
+        assert time.monotonic() - loop.relay.publisher.last_ok < 1.5
+    finally:
+        loop.stop()

@@ -4,7 +4,6 @@ from pathlib import Path
 
 import eventlet
 from eventlet import tpool
-from nameko.rpc import rpc
 from nameko.timer import timer
 
 from imports import handlers, runner
@@ -23,6 +22,7 @@ from imports.schemas import (
 )
 from salon_infra.dependencies import Database, HealthChecks, TimedRpcProxy
 from salon_infra.errors import InvalidInput
+from salon_infra.nameko import rpc
 from salon_infra.validation import load
 
 JOB = JobSchema()

@@ -3,11 +3,10 @@
 import logging
 
 from marshmallow import ValidationError
-from nameko.events import event_handler
-from nameko.rpc import rpc
 
 from salon_infra.dependencies import Database, HealthChecks
 from salon_infra.errors import InvalidInput
+from salon_infra.nameko import event_handler, rpc
 from salon_infra.validation import load
 from scheduling.domain import busy
 from scheduling.handlers import busy_times, calendar, hours, online_booking, services, slots, staff, users

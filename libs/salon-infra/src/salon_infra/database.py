@@ -21,7 +21,11 @@ def create_engine_for(url: str, *, pool_size: int = 10) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _tune_sqlite)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, pool_recycle=1800)
+    # No pre-ping: a "SELECT 1" before every unit of work cost a round trip and 7-12 % of each
+    # service's CPU under load (py-spy, bench/run.py). A connection the database dropped fails its
+    # first statement instead; SQLAlchemy then invalidates the pool, and the next unit of work
+    # connects afresh.
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
 
 
 def _tune_sqlite(dbapi_connection, _record):

@@ -1,18 +1,18 @@
-"""Nameko pieces every service uses: its database and its health probes."""
+"""Nameko pieces every service uses: its database, its health probes, and calls to others."""
 
 import json
 import logging
-import time
 
-import eventlet
-from nameko.exceptions import UnknownService, deserialize_to_instance
+from nameko.exceptions import deserialize_to_instance
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy, rpc
 from nameko.web.handlers import http
 
 from salon_infra import config, errors
 from salon_infra.database import UnitOfWork, create_engine_for, session_factory
+from salon_infra.nameko import DEADLINE, BrokerLiveness, TimedRpcProxy, deadline_of, rpc
 from salon_infra.serialization import use_orjson_for_json
+
+__all__ = ["DEADLINE", "Database", "HealthChecks", "Secret", "TimedRpcProxy", "deadline_of"]
 
 # A service calling another gets our error types back as themselves, not as RemoteError.
 for _error_type in errors.ALL:
@@ -20,17 +20,6 @@ for _error_type in errors.ALL:
 use_orjson_for_json()
 
 log = logging.getLogger(__name__)
-
-DEADLINE = "deadline"
-"""Context data (header nameko.deadline): epoch seconds after which the original caller no
-longer waits. The gateway sets it; nameko passes it on to nested calls."""
-
-
-def deadline_of(worker_ctx) -> float | None:
-    try:
-        return float(worker_ctx.data[DEADLINE])
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 def ensure_green_psycopg() -> None:
@@ -90,8 +79,15 @@ JSON = {"Content-Type": "application/json"}
 
 
 class HealthChecks:
-    """Kubernetes probes on nameko's web server (WEB_SERVER_ADDRESS), and an RPC ping that
-    shows the service is consuming its queue. Expects a `uow` Database."""
+    """Kubernetes probes, and an RPC ping that shows the service is consuming its queue.
+    Expects a `uow` Database.
+
+    - liveness: `/health/live` on LIVENESS_ADDRESS, from a thread of its own (BrokerLiveness):
+      fails when the broker consumer is stuck, or its connection is dead;
+    - readiness: `/health/ready` on nameko's web server (WEB_SERVER_ADDRESS): the database
+      answers. Its `/health/live` says only that the web server answers."""
+
+    broker_liveness = BrokerLiveness()
 
     @rpc
     def ping(self):
@@ -108,60 +104,3 @@ class HealthChecks:
         except Exception as problem:  # any failure means not ready; the probe reports it
             return 503, JSON, json.dumps({"status": "failing", "database": str(problem)})
         return 200, JSON, json.dumps({"status": "ok"})
-
-
-class TimedRpcProxy(RpcProxy):
-    """nameko's RpcProxy with a deadline: a call raises ServiceUnavailable after `timeout`
-    seconds (RPC_TIMEOUT_SECONDS), or sooner if the original caller's deadline comes first.
-    The request carries the same TTL, so the broker drops it if nobody took it in time."""
-
-    def __init__(
-        self, target_service: str, timeout: float = 5.0, timeout_setting: str = "RPC_TIMEOUT_SECONDS", **options
-    ):
-        super().__init__(target_service, **options)
-        self.timeout, self.timeout_setting = timeout, timeout_setting
-
-    def setup(self):
-        self.timeout = float(self.container.config.get(self.timeout_setting) or self.timeout)
-        self.options["expiration"] = self.timeout
-        super().setup()
-
-    def get_dependency(self, worker_ctx):
-        proxy = super().get_dependency(worker_ctx)
-        return _TimedServiceProxy(proxy, self.target_service, self.timeout, deadline_of(worker_ctx))
-
-
-class _TimedServiceProxy:
-    def __init__(self, proxy, service_name: str, timeout: float, deadline: float | None):
-        self._proxy, self._service_name = proxy, service_name
-        self._timeout, self._deadline = timeout, deadline
-
-    def __getattr__(self, method_name: str):
-        method = getattr(self._proxy, method_name)
-        name = f"{self._service_name}.{method_name}"
-
-        def call(*args, **kwargs):
-            timeout = self._timeout
-            if self._deadline is not None:
-                timeout = max(0.0, min(timeout, self._deadline - time.time()))
-            try:
-                reply = method.call_async(*args, **kwargs)
-            except UnknownService:
-                raise errors.ServiceUnavailable(f"{name}: the service has never been started") from None
-            late = errors.ServiceUnavailable(f"{name} gave no answer in {timeout:.1f}s")
-            try:
-                with eventlet.Timeout(timeout, late):
-                    return reply.result()
-            except errors.ServiceUnavailable:
-                self._forget(reply)
-                raise
-
-        return call
-
-    def _forget(self, reply) -> None:
-        # nameko 2.14.1 (the last release) keeps a reply event per call until its reply comes,
-        # which for an expired request is never.
-        events = getattr(self._proxy.reply_listener, "_reply_events", {})
-        for correlation_id, event in list(events.items()):
-            if event is reply.reply_event:
-                events.pop(correlation_id, None)

@@ -52,11 +52,12 @@ def definition_problems(definition: FieldDefinition) -> dict[str, list[str]]:
 
 
 def check_values(
-    definitions: Sequence[FieldDefinition], values: Mapping, current: Mapping | None = None
+    definitions: Sequence[FieldDefinition], values: Mapping, current: Mapping | None = None, enforce_required=True
 ) -> tuple[dict, dict[str, list[str]]]:
     """The record's values after `values` is applied over `current` (None clears a field), and
-    the problems by code: an unknown code, a value of the wrong type, a required field left empty.
-    Values of fields since removed from the definitions are kept as they were."""
+    the problems by code: an unknown code, a value of the wrong type, a required field left empty
+    (unless not `enforce_required`: a record made by someone who is not asked for them, such as a
+    client booking online). Values of fields since removed from the definitions are kept as they were."""
     by_code = {definition.code: definition for definition in definitions}
     merged = dict(current or {})
     problems: dict[str, list[str]] = {}
@@ -73,7 +74,7 @@ def check_values(
             problems[code] = [problem]
         else:
             merged[code] = value.strip() if isinstance(value, str) and definition.type != DATE else value
-    for definition in definitions:
+    for definition in definitions if enforce_required else ():
         if definition.required and definition.code not in merged and definition.code not in problems:
             problems[definition.code] = ["This field is required."]
     return merged, problems

@@ -18,9 +18,9 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
-    select,
     text,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from salon_infra.types import IdType, UtcDateTime
@@ -133,17 +133,13 @@ def record_many(session: Session, events: list[tuple[str, int, dict]]) -> list[s
 
 
 def claim(session: Session, event_id: str, consumer: str) -> bool:
-    # A concurrent duplicate passes this check too, but then fails the primary key at commit:
-    # its transaction rolls back and the redelivery finds the event claimed.
-    seen = session.execute(
-        select(processed_events_table.c.event_id).where(
-            processed_events_table.c.event_id == event_id,
-            processed_events_table.c.consumer == consumer,
-        )
-    ).first()
-    if seen:
-        return False
-    session.execute(
-        insert(processed_events_table).values(event_id=event_id, consumer=consumer, processed_at=datetime.now(UTC))
+    """Record that `consumer` handles the event, in the caller's transaction; False if it already
+    has. One statement: a concurrent duplicate waits for the first to commit, then claims nothing."""
+    dialect = session.get_bind().dialect.name
+    insert_for = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert_for(processed_events_table)
+        .values(event_id=event_id, consumer=consumer, processed_at=datetime.now(UTC))
+        .on_conflict_do_nothing(index_elements=["event_id", "consumer"])
     )
-    return True
+    return session.execute(statement).rowcount == 1

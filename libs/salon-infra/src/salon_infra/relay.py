@@ -11,6 +11,7 @@ import argparse
 import contextlib
 import json
 import logging
+import os
 import select
 import signal
 import threading
@@ -27,6 +28,7 @@ from sqlalchemy.exc import OperationalError
 
 from salon_infra import config
 from salon_infra.database import create_engine_for
+from salon_infra.liveness import broker_answers
 from salon_infra.outbox import NOTIFY_CHANNEL
 from salon_infra.outbox import outbox_table as outbox
 
@@ -47,16 +49,35 @@ def events_exchange(service_name: str) -> str:
 
 
 class EventPublisher:
-    """One broker connection with publisher confirms, opened on first use and after a failure."""
+    """One broker connection with publisher confirms and heartbeats, opened on first use and
+    after a failure. `keep_alive()` services it between batches, so its heartbeats flow and a
+    dead connection is noticed (and replaced) before an event needs it."""
+
+    heartbeat = 10
 
     def __init__(self, amqp_uri: str, exchange: str):
+        self.amqp_uri = amqp_uri
         self._parameters = pika.URLParameters(amqp_uri)
         self._parameters.connection_attempts = 1
         self._parameters.socket_timeout = 5
+        self._parameters.stack_timeout = 10
         self._parameters.blocked_connection_timeout = 10
+        self._parameters.heartbeat = self.heartbeat
         self.exchange = exchange
         self._connection = None
         self._channel = None
+        self.last_ok: float | None = None  # monotonic: the broker last took an event or answered
+
+    def keep_alive(self) -> None:
+        """Open the connection if it is closed, and let pika send and check its heartbeats."""
+        if self._channel is None:
+            self._open()
+        try:
+            self._connection.process_data_events(time_limit=0)
+        except BROKER_ERRORS:
+            self.close()
+            raise
+        self.last_ok = time.monotonic()
 
     def publish(self, routing_key: str, body: str, message_id: str) -> None:
         channel = self._channel or self._open()
@@ -64,10 +85,12 @@ class EventPublisher:
         try:
             channel.basic_publish(self.exchange, routing_key, body, properties, mandatory=True)
         except pika.exceptions.UnroutableError:
+            self.last_ok = time.monotonic()
             raise Unroutable(f"no queue bound for {routing_key}") from None
         except BROKER_ERRORS:
             self.close()
             raise
+        self.last_ok = time.monotonic()
 
     def _open(self):
         try:
@@ -209,16 +232,18 @@ class NotifyWakeup:
 
 
 class RelayLoop:
-    """Drains the outbox whenever woken; survives broker and database outages."""
+    """Drains the outbox whenever woken; survives broker and database outages, retrying every
+    0.5 to 2 s, so it publishes again within seconds of the broker's return."""
 
     retention = timedelta(days=7)
     cleanup_every = 600.0
+    longest_pause = 2.0
 
     def __init__(self, relay: OutboxRelay, wakeup):
         self.relay = relay
         self.wakeup = wakeup
         self.stop_event = threading.Event()
-        self.last_beat = time.monotonic()
+        self.started = self.last_beat = time.monotonic()
         self.healthy = False
 
     def run(self) -> None:
@@ -233,11 +258,12 @@ class RelayLoop:
                 if self.last_beat - last_cleanup > self.cleanup_every:
                     self.relay.delete_published(self.retention)
                     last_cleanup = self.last_beat
+                self.relay.publisher.keep_alive()
             except (*BROKER_ERRORS, OperationalError) as problem:
                 self.healthy = False
                 log.warning("relay paused (%s): %s; retrying in %.1fs", type(problem).__name__, problem, backoff)
                 self.stop_event.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
+                backoff = min(backoff * 2, self.longest_pause)
                 continue
             self.healthy, backoff = True, 0.5
             self.wakeup.wait(self.stop_event)
@@ -248,14 +274,24 @@ class RelayLoop:
         self.stop_event.set()
 
 
-def serve_health(loop: RelayLoop, port: int) -> ThreadingHTTPServer:
+def is_alive(loop: RelayLoop, dead_after: float = 60.0) -> bool:
+    """The loop runs, and it is not stuck without the broker while the broker answers others:
+    a restart helps then. While the broker answers nobody, a restart would not help."""
+    now = time.monotonic()
+    if now - loop.last_beat > 60:
+        return False
+    last_ok = loop.relay.publisher.last_ok or loop.started
+    return now - last_ok <= dead_after or not broker_answers(loop.relay.publisher.amqp_uri)
+
+
+def serve_health(loop: RelayLoop, port: int, dead_after: float = 60.0) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            alive = time.monotonic() - loop.last_beat < 60
-            checks = {"/health/live": alive, "/health/ready": alive and loop.healthy}
-            if self.path not in checks:
+            if self.path not in ("/health/live", "/health/ready"):
                 self.send_error(404)
                 return
+            alive = is_alive(loop, dead_after)
+            checks = {"/health/live": alive, "/health/ready": alive and loop.healthy}
             body = json.dumps({"status": "ok" if checks[self.path] else "failing"}).encode()
             self.send_response(200 if checks[self.path] else 503)
             self.send_header("Content-Type", "application/json")
@@ -287,6 +323,10 @@ def main(argv=None) -> None:
     parser.add_argument("--amqp-uri", help="default: AMQP_URI")
     parser.add_argument("--poll-interval", type=float, default=0.1, help="seconds between polls without NOTIFY")
     parser.add_argument("--health-port", type=int, default=0, help="serve /health/live and /health/ready; 0: off")
+    parser.add_argument(
+        "--dead-after", type=float, default=float(os.environ.get("BROKER_DEAD_AFTER_SECONDS") or 60),
+        help="seconds without the broker, while it answers others, after which /health/live fails",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
 
@@ -299,7 +339,7 @@ def main(argv=None) -> None:
     signal.signal(signal.SIGTERM, loop.stop)
     signal.signal(signal.SIGINT, loop.stop)
     if args.health_port:
-        serve_health(loop, args.health_port)
+        serve_health(loop, args.health_port, args.dead_after)
     log.info("relaying %s outbox to exchange %s", args.service, loop.relay.publisher.exchange)
     loop.run()
 

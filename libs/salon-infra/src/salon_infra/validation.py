@@ -10,12 +10,20 @@ MAX_ID = 2**63 - 1  # ids are BIGINT; anything larger is bad input, not a databa
 def load(schema: Schema, value, *, many: bool | None = None):
     """Validate what a caller sent; a problem becomes InvalidInput naming each field."""
     if nul_at := find_nul(value):
-        raise InvalidInput(f"invalid {nul_at}", {nul_at: ["Must not contain NUL characters."]})
+        raise InvalidInput(f"invalid {nul_at}", _nested(nul_at.split("."), ["Must not contain NUL characters."]))
     try:
         return schema.load(value, many=many)
     except ValidationError as err:
         errors = _as_field_errors(err.messages)
         raise InvalidInput(f"invalid {', '.join(sorted(errors))}", errors) from None
+
+
+def _nested(path: list[str], messages: list[str]) -> dict:
+    """["client", "name"] -> {"client": {"name": messages}}, as marshmallow names nested fields."""
+    errors: dict = {path[-1]: messages}
+    for part in reversed(path[:-1]):
+        errors = {part: errors}
+    return errors
 
 
 def _as_field_errors(messages) -> dict:
