@@ -16,11 +16,16 @@ purpose = fields.String(
 )
 
 
+# A one-time code's message: its text is sent but stored masked (phone_code ones always are).
+sensitive = fields.Boolean(load_default=False)
+
+
 class SendSmsSchema(Schema):
     company_id = company_id
     phone = fields.String(required=True, validate=e164_phone)
     text = fields.String(required=True, validate=validate.Length(min=1, max=1000))
     purpose = purpose
+    sensitive = sensitive
 
 
 class SendEmailSchema(Schema):
@@ -35,6 +40,7 @@ class SendEmailSchema(Schema):
     )
     text = fields.String(required=True, validate=validate.Length(min=1, max=100_000))
     purpose = purpose
+    sensitive = sensitive
 
 
 class ListMessagesSchema(Schema):
@@ -56,12 +62,28 @@ class SentMessageSchema(Schema):
     event_id = fields.String(allow_none=True)
     status = fields.String()
     provider_message_id = fields.String(allow_none=True)
-    error = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)  # a plain reason; the provider's own words are never sent out
+    sensitive = fields.Boolean()
+    attempts = fields.Integer()
+    next_attempt_at = fields.AwareDateTime(allow_none=True)
     created_at = fields.AwareDateTime()
     sent_at = fields.AwareDateTime(allow_none=True)
 
 
 SEND_RESULT_FIELDS = ("id", "channel", "recipient", "status", "purpose", "created_at", "sent_at", "error")
+
+
+class ChannelUsageSchema(Schema):
+    sent = fields.Integer()
+    cap = fields.Integer()
+    remaining = fields.Integer()
+
+
+class DailyUsageSchema(Schema):
+    day = fields.Date()
+    resets_at = fields.AwareDateTime()
+    sms = fields.Nested(ChannelUsageSchema)
+    email = fields.Nested(ChannelUsageSchema)
 
 
 class AppointmentSchema(Schema):
@@ -76,11 +98,23 @@ class AppointmentSchema(Schema):
     source = fields.String(required=True)
 
 
+class EventClientSchema(Schema):
+    """data.client: the client's contact as the booking carries it."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    name = fields.String(load_default=None, allow_none=True)
+    phone = fields.String(load_default=None, allow_none=True)
+    email = fields.String(load_default=None, allow_none=True)
+
+
 class AppointmentEventDataSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
     appointment = fields.Nested(AppointmentSchema, required=True)
+    client = fields.Nested(EventClientSchema, load_default=None, allow_none=True)
     link_token = fields.String(load_default=None, allow_none=True)
 
 

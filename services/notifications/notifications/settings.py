@@ -1,12 +1,19 @@
-"""The channels' settings, read from the service's nameko config (config.yml and the environment).
+"""The service's settings: its channels, how messages are tried again, and the daily caps, read from
+its nameko config (config.yml and the environment).
 
 A bad setting stops the service at start with a message naming it, not at the first send.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+
+from notifications.domain.channels import EMAIL, SMS
+from notifications.domain.delivery import RetryPolicy, SendingRules
 
 SMS_PROVIDERS = ("development", "http")
+DEVELOPMENT = "development"
 
 
 class BadSetting(ValueError):
@@ -80,6 +87,31 @@ def smtp_settings(config: Mapping) -> SmtpSettings:
     )
 
 
+def sending_rules(config: Mapping) -> SendingRules:
+    """The retry policy and the daily caps; every value is checked at start."""
+    number = partial(_number, config)
+    policy = RetryPolicy(
+        max_attempts=int(number("NOTIFICATION_MAX_ATTEMPTS", 6, 1, 20, whole=True)),
+        first_wait=timedelta(seconds=number("NOTIFICATION_RETRY_SECONDS", 60, 0.01, 3600)),
+        lease=timedelta(seconds=number("NOTIFICATION_SEND_LEASE_SECONDS", 120, 1, 3600)),
+        give_up_after=timedelta(hours=number("NOTIFICATION_GIVE_UP_HOURS", 24, 0.001, 720)),
+    )
+    caps = {
+        SMS: int(number("SMS_DAILY_CAP", 300, 1, 10_000_000, whole=True)),
+        EMAIL: int(number("EMAIL_DAILY_CAP", 1000, 1, 10_000_000, whole=True)),
+    }
+    return SendingRules(policy, caps)
+
+
+def check_lease(rules: SendingRules, sms: SmsSettings, smtp: SmtpSettings) -> None:
+    """A hand-over still running when its lease ends would be started again: the lease must outlast both."""
+    longest = max(sms.timeout_seconds, smtp.timeout_seconds)
+    if rules.policy.lease.total_seconds() <= longest:
+        raise BadSetting(
+            f"NOTIFICATION_SEND_LEASE_SECONDS must be longer than the SMS and SMTP timeouts ({longest:g} s)"
+        )
+
+
 def public_base_url(config: Mapping) -> str | None:
     url = _text(config, "PUBLIC_BASE_URL")
     if url and not url.startswith(("http://", "https://")):
@@ -111,6 +143,20 @@ def _port(config: Mapping, name: str, default: int) -> int:
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise BadSetting(f"{name} must be a port number, not {text!r}")
     return int(text)
+
+
+def _number(config: Mapping, name: str, default: float, low: float, high: float, whole: bool = False) -> float:
+    text = _text(config, name)
+    if text is None:
+        return default
+    try:
+        number = float(text)
+    except ValueError:
+        number = float("nan")
+    if not low <= number <= high or (whole and not number.is_integer()):
+        kind = "a whole number" if whole else "a number"
+        raise BadSetting(f"{name} must be {kind} from {low:g} to {high:g}, not {text!r}")
+    return number
 
 
 def _seconds(config: Mapping, name: str, default: float) -> float:

@@ -19,20 +19,29 @@ class HttpSmsProvider:
         self.auth = (settings.http_username, settings.http_password or "") if settings.http_username else None
         self.headers = {"Authorization": f"Bearer {settings.http_token}"} if settings.http_token else {}
 
-    def send(self, phone: str, text: str) -> str | None:
+    def send(self, phone: str, text: str, key: str | None = None) -> str | None:
+        headers = {**self.headers, "Idempotency-Key": key} if key else self.headers
         try:
             response = requests.post(
                 self.url,
                 json={"to": phone, "text": text, "from": self.sender},
                 auth=self.auth,
-                headers=self.headers,
+                headers=headers,
                 timeout=self.timeout,
             )
         except requests.RequestException as problem:
             raise DeliveryFailed(f"SMS provider unreachable: {problem}") from None
         if not 200 <= response.status_code < 300:
-            raise DeliveryFailed(f"SMS provider answered {response.status_code}: {response.text[:500]}")
+            raise DeliveryFailed(
+                f"SMS provider answered {response.status_code}: {response.text[:500]}",
+                permanent=_refused_for_good(response.status_code),
+            )
         return _message_id(response)
+
+
+def _refused_for_good(status: int) -> bool:
+    """A 4xx refuses the message itself (a bad number, say), except a timeout or a rate limit."""
+    return 400 <= status < 500 and status not in (408, 409, 425, 429)
 
 
 def _message_id(response: requests.Response) -> str | None:
@@ -55,7 +64,7 @@ class DevelopmentSmsProvider:
     def __init__(self, sessions: sessionmaker, sender: str):
         self.sessions, self.sender = sessions, sender
 
-    def send(self, phone: str, text: str) -> str:
+    def send(self, phone: str, text: str, key: str | None = None) -> str:
         with self.sessions() as session:
             sms = DevelopmentSms(phone=phone, sender=self.sender, text=text, created_at=datetime.now(UTC))
             session.add(sms)
