@@ -205,15 +205,20 @@ def test_prepayment_with_any_specialist_follows_only_the_services_rule(salon):
 
 def test_cancelling_a_prepaid_booking_leaves_the_refund_to_an_administrator(salon):
     one_stylist(salon)
+    salon.api.ok("POST", "/api/v1/cash-desks", {"title": "Till", "kind": "cash"})
     booked = salon.book_online(["Cut"], salon.local(WEEKDAY, 9), "Anna").json()
     appointment_id = booked["appointment"]["id"]
-    too_much = salon.api.post(f"/api/v1/appointments/{appointment_id}/payments", {"amount": 3001})
-    assert too_much.status_code == 422
-    paid = salon.api.ok("POST", f"/api/v1/appointments/{appointment_id}/payments", {"amount": 3000})
-    assert paid["payment_status"] == "paid"
+
+    def pay(amount):
+        return salon.api.post(f"/api/v1/appointments/{appointment_id}/payments", {"method": "cash", "amount": amount},
+                              headers={"Idempotency-Key": f"prepaid-{appointment_id}-{amount}"})  # fmt: skip
+
+    assert pay(3001).status_code == 409
+    assert pay(3000).json()["bill"]["payment_status"] == "paid"
     salon.public.ok("POST", f"/api/v1/bookings/{booked['link_token']}/cancel")
-    cancelled = salon.api.ok("GET", f"/api/v1/appointments/{appointment_id}")
-    assert cancelled["refund_status"] == "manual_refund_required" and cancelled["paid_amount"] == 3000
+    cancelled = salon.api.ok("GET", f"/api/v1/appointments/{appointment_id}/bill")
+    assert (cancelled["state"], cancelled["paid"]) == ("cancelled", 3000)
+    assert cancelled["refund_status"] == "manual_refund_required"
     unpaid = salon.book_online(["Cut"], salon.local(WEEKDAY, 10), "Anna").json()
     salon.public.ok("POST", f"/api/v1/bookings/{unpaid['link_token']}/cancel")
-    assert salon.api.ok("GET", f"/api/v1/appointments/{unpaid['appointment']['id']}")["refund_status"] is None
+    assert salon.api.ok("GET", f"/api/v1/appointments/{unpaid['appointment']['id']}/bill")["refund_status"] is None

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import redis
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from salon_infra import phone_tokens
 
 # Atomically: no code (or expired) -1; a right code is deleted and gives 1; a wrong one counts
 # an attempt and gives 0, or deletes the code and gives -2 at the last allowed attempt.
@@ -47,7 +48,7 @@ class Limits:
     resend_interval: int = 60
     daily_per_phone: int = 10
     daily_per_ip: int = 50
-    token_ttl: int = 1800
+    token_ttl: int = phone_tokens.LIFETIME_SECONDS
 
 
 @dataclass(frozen=True)
@@ -58,10 +59,14 @@ class IssuedCode:
 
 
 class PhoneCodes:
-    def __init__(self, client: redis.Redis, secret: str, prefix: str = "salon:", limits: Limits = Limits()):
+    def __init__(
+        self, client: redis.Redis, secret: str, prefix: str = "salon:", limits: Limits = Limits(), token_secret=None
+    ):
+        """`secret` keys the stored code digests; `token_secret` (PHONE_TOKEN_SECRET, shared with the
+        bookings service, which checks the tokens) signs the tokens."""
         self._redis, self._secret, self._prefix, self.limits = client, secret.encode(), prefix, limits
         self._verify = client.register_script(_VERIFY)
-        self._tokens = URLSafeTimedSerializer(secret, salt="phone-confirmation")
+        self._token_secret = token_secret or secret
 
     def issue(self, company_id: int, phone: str, client_ip: str) -> IssuedCode:
         """A new code for the phone, replacing any earlier one; Throttled when sent too often."""
@@ -98,15 +103,11 @@ class PhoneCodes:
             raise CodeRefused("Too many wrong codes; ask for a new one.")
         if outcome == 0:
             raise CodeRefused("Wrong code.")
-        return self._tokens.dumps({"company_id": company_id, "phone": phone})
+        return phone_tokens.issue(self._token_secret, company_id, phone)
 
     def confirmed_phone(self, company_id: int, token: str) -> str | None:
         """The phone a token confirms for this company, or None if it is forged, expired or another's."""
-        try:
-            claims = self._tokens.loads(token, max_age=self.limits.token_ttl)
-        except (BadSignature, SignatureExpired):
-            return None
-        return claims.get("phone") if claims.get("company_id") == company_id else None
+        return phone_tokens.confirmed_phone(self._token_secret, token, company_id, self.limits.token_ttl)
 
     def _digest(self, company_id: int, phone: str, code: str) -> str:
         return hmac.new(self._secret, f"{company_id}:{phone}:{code}".encode(), hashlib.sha256).hexdigest()

@@ -14,17 +14,27 @@ class Settings:
     company_cache_seconds: float = 30.0
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = "salon:"
+    phone_token_secret: str | None = None  # PHONE_TOKEN_SECRET, shared with bookings (tests: JWT_SECRET)
 
     @classmethod
     def from_env(cls) -> "Settings":
-        secret = os.environ.get("JWT_SECRET") or ""
-        if len(secret) < MIN_SECRET_LENGTH:
-            # Anyone knowing a default secret could sign a token for any salon: refuse to start.
-            raise RuntimeError(f"JWT_SECRET must be set to a secret of at least {MIN_SECRET_LENGTH} characters")
+        secret = _secret("JWT_SECRET")
         return cls(
             amqp_uri=os.environ.get("AMQP_URI") or "amqp://guest:guest@localhost:5672/",
             jwt_secret=secret,
             rpc_timeout=float(os.environ.get("RPC_TIMEOUT_SECONDS") or 5.0),
             redis_url=os.environ.get("REDIS_URL") or cls.redis_url,
             redis_prefix=os.environ.get("REDIS_PREFIX") or cls.redis_prefix,
+            phone_token_secret=_secret("PHONE_TOKEN_SECRET"),
         )
+
+
+def _secret(name: str, required: bool = True) -> str | None:
+    """A secret from the environment; anyone knowing a default could sign for any salon, so a short
+    one (or a missing required one) refuses to start."""
+    value = os.environ.get(name) or ""
+    if not value and not required:
+        return None
+    if len(value) < MIN_SECRET_LENGTH:
+        raise RuntimeError(f"{name} must be set to a secret of at least {MIN_SECRET_LENGTH} characters")
+    return value

@@ -91,19 +91,16 @@ class PublicBookings(MethodView):
         SMS-confirmed phone (phone_token), and every timing and staff rule of the slot search.
         """
         company = remote().companies.get(company_id)
-        client = online_client(company, booking)
         booked = remote().bookings.create_appointment(
             company_id,
             {
-                "client_id": client["id"],
-                "client": {"name": client["name"], "phone": client["phone"]},
+                **online_client(company, booking),
                 # None: any eligible staff member, chosen by bookings (least booked first)
                 "staff_member_ids": [booking["staff_member_id"]] if booking["staff_member_id"] else None,
                 "service_ids": booking["service_ids"],
                 "starts_at": booking["starts_at"].isoformat(),
                 "comment": booking["comment"],
                 "source": "widget",
-                "created_by": {"kind": "client", "id": client["id"]},
                 "idempotency_key": idempotency_key(),
             },
         )
@@ -148,58 +145,24 @@ class PublicSeats(MethodView):
         online = {s["id"] for s in remote().scheduling.list_services(company_id, bookable_online=True)}
         if event["service_id"] not in online or event["state"] != "booked":
             raise NotFoundError(f"group event {group_event_id} not found")
-        client = online_client(company, seat)
         booked = remote().bookings.book_seat(
             company_id,
             group_event_id,
-            {"client_id": client["id"], "client": {"name": client["name"], "phone": client["phone"]},
-             "comment": seat["comment"], "source": "widget", "created_by": {"kind": "client", "id": client["id"]},
+            {**online_client(company, seat), "comment": seat["comment"], "source": "widget",
              "idempotency_key": idempotency_key()},
         )  # fmt: skip
         return {**booked, "appointment": public_booking(booked["appointment"], company)}
 
 
 def online_client(company: dict, booking: dict) -> dict:
-    """The client card an online booking is for, once the salon's online rules are met: required
-    and hidden contact fields, and a phone confirmed by SMS where the salon asks for it."""
-    rules = check_contact(company["id"], booking)
-    if rules["sms_confirmation"]:
-        require_confirmed_phone(company, booking)
-    client = find_or_create_client(company, booking["client"])
-    if rules["remember_device"] and booking["device_token"]:
-        remote().clients.remember_device(company["id"], client["id"], booking["device_token"])
-    return client
-
-
-def check_contact(company_id: int, booking: dict) -> dict:
-    """The salon's online booking rules, once the contact details meet its required and hidden fields."""
+    """The client as an online booking brings them to the bookings service, which checks the
+    salon's contact fields and phone confirmation and only then finds or creates their card."""
     client = booking["client"]
-    contact = {
-        "comment": booking["comment"],
-        "email": client["email"],
-        "last_name": client["last_name"],
-        "middle_name": client["middle_name"],
-    }
-    try:
-        return remote().scheduling.check_online_contact(company_id, contact)
-    except InvalidInputError as problem:
-        errors = problem.field_errors or {}
-        comment = {"comment": errors.pop("comment")} if "comment" in errors else {}
-        problem.field_errors = {**comment, **({"client": errors} if errors else {})}
-        raise
-
-
-def require_confirmed_phone(company: dict, booking: dict) -> None:
-    """With SMS confirmation on, only a phone confirmed by code books: phone_token must be for it."""
-    token = booking["phone_token"]
-    confirmed = phone_codes().confirmed_phone(company["id"], token) if token else None
-    if confirmed is None:
-        problem = "Confirm your phone with the code we text you." if not token else "The confirmation has expired."
-        raise InvalidInputError("confirm the phone number first", {"phone_token": [problem]})
-    if normalised_phone(booking["client"]["phone"], company, under="client") != confirmed:
-        raise InvalidInputError(
-            "the phone differs from the one confirmed", {"client": {"phone": ["This is not the confirmed phone."]}}
-        )
+    return {
+        "client": {key: client[key] for key in ("name", "phone", "email", "last_name", "middle_name")},
+        "online_client": {"phone_token": booking["phone_token"], "device_token": booking["device_token"],
+                          "default_region": company["country"]},
+    }  # fmt: skip
 
 
 def find_slots(company_id: int, query: dict, *, online: bool) -> dict:

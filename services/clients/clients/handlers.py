@@ -21,9 +21,12 @@ def find_or_create_client(
     default_region: str | None = None,
     last_name: str | None = None,
     middle_name: str | None = None,
+    fill_in: bool = True,
 ) -> Client:
     """The company's client with this phone; created if new. An existing card keeps its name;
-    an email, last or middle name is filled in only where the card has none."""
+    with `fill_in`, an email, last or middle name is filled in where the card has none. Without
+    it (a client booking online, whom nobody has signed in) an existing card is never changed:
+    what they typed goes on the booking, not onto someone's card."""
     phone = _normalised(phone, default_region)
     extra = {"email": email, "last_name": last_name, "middle_name": middle_name}
     with uow:
@@ -32,6 +35,8 @@ def find_or_create_client(
         if client is None:
             client = Client(company_id=company_id, phone=phone, name=name, **extra, created_at=now, updated_at=now)
             uow.session.add(client)
+        elif not fill_in:
+            return client
         for field, value in extra.items():
             if value and not getattr(client, field):
                 setattr(client, field, value)

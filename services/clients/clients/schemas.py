@@ -35,6 +35,7 @@ class FindOrCreateClientSchema(Schema):
     last_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     middle_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     default_region = fields.String(load_default=None, allow_none=True, validate=known_region)
+    fill_in = fields.Boolean(load_default=True, metadata={"description": "false: an existing card is not changed"})
 
 
 class PhoneSchema(Schema):

@@ -1,7 +1,5 @@
 """The clients service's RPC entrypoints: validate, call a handler, dump the result."""
 
-from nameko.rpc import rpc
-
 from clients import handlers
 from clients.schemas import (
     ClientIdsSchema,
@@ -15,6 +13,7 @@ from clients.schemas import (
     UpdateClientSchema,
 )
 from salon_infra.dependencies import Database, HealthChecks
+from salon_infra.nameko import rpc
 from salon_infra.validation import load
 
 CLIENT = ClientSchema()
@@ -26,9 +25,11 @@ class ClientsService(HealthChecks):
     uow = Database("clients")
 
     @rpc
-    def find_or_create_client(self, company_id, client, default_region=None):
+    def find_or_create_client(self, company_id, client, default_region=None, fill_in=True):
+        """`fill_in`: false for an unauthenticated booking, which never changes an existing card."""
         command = load(
-            FindOrCreateClientSchema(), {**client, "company_id": company_id, "default_region": default_region}
+            FindOrCreateClientSchema(),
+            {**client, "company_id": company_id, "default_region": default_region, "fill_in": fill_in},
         )
         return CLIENT.dump(handlers.find_or_create_client(self.uow, **command))
 

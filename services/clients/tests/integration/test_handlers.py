@@ -128,3 +128,14 @@ def test_many_clients_with_a_bad_phone_write_nothing(uow, company_id):
     assert handlers.search_clients(uow, company_id, "23456792") == []
     answers = handlers.normalised_phones(["0151 23456792", "12"], "DE")
     assert answers[0] == {"phone": "+4915123456792", "error": None} and answers[1]["phone"] is None
+
+
+def test_an_unauthenticated_booking_never_changes_an_existing_card(uow, company_id):
+    card = handlers.find_or_create_client(uow, company_id, "+4915166666666", "Olga")
+    again = handlers.find_or_create_client(
+        uow, company_id, "+4915166666666", "Mallory", email="mallory@example.com", last_name="X", fill_in=False
+    )
+    assert (again.id, again.name, again.email, again.last_name) == (card.id, "Olga", None, None)
+    new = handlers.find_or_create_client(uow, company_id, "+4915177777777", "Nina", email="nina@example.com",
+                                         fill_in=False)  # fmt: skip
+    assert (new.name, new.email) == ("Nina", "nina@example.com")  # a new card takes what the client typed
