@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from support.api import new_key
 from support.salon import next_weekday
+from support.till import take_payment
 
 DAY = next_weekday(2, after=date.today() + timedelta(days=3))  # a Wednesday some days ahead
 
@@ -90,7 +91,7 @@ def test_staff_edit_lines_and_the_total_due_and_overview_follow(day_salon):
     )
     assert [(line["total"], line["discount"]) for line in edited["services"]] == [(4375, 625), (1700, 300)]
     assert (edited["total_price"], edited["due"], edited["discount"]) == (6075, 6075, 925)
-    salon.api.ok("POST", f"{path}/payments", {"amount": 6075})
+    take_payment(salon, visit["id"], 6075)
     added = salon.api.ok(
         "PATCH", path, {"services": [{"id": cut["id"]}, {"id": wash["id"]}, {"service_id": salon.services["Wash"]}]}
     )
@@ -201,7 +202,7 @@ def test_categories_colours_and_extra_fields(day_salon):
 def test_deleting_from_the_calendar_keeps_the_paid_and_arrived_rules(day_salon):
     salon = day_salon
     plain, paid = booked(salon, ["Cut"], 9, "Ben"), booked(salon, ["Cut"], 11, "Ben")
-    salon.api.ok("POST", f"/api/v1/appointments/{paid['id']}/payments", {"amount": 100})
+    take_payment(salon, paid["id"], 100)
     assert salon.api.request("DELETE", f"/api/v1/appointments/{plain['id']}").status_code == 204
     assert salon.api.ok("GET", f"/api/v1/appointments/{plain['id']}")["state"] == "deleted"
     calendar = salon.api.ok("GET", "/api/v1/calendar", params={"date": DAY.isoformat()})

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from support.salon import next_weekday
+from support.till import take_payment
 from test_rights import roles_of, sign_in
 
 DAY = next_weekday(1, after=date.today() + timedelta(days=2))  # a Tuesday a few days ahead
@@ -48,7 +49,7 @@ def bookings(salon) -> Bookings:
     salon.api.ok("POST", f"/api/v1/appointments/{cancelled}/cancel", {})
     arrived = staff_booking(["Cut"], 13, "Anna", "Arno Arrived", "+4915177700004", visit_status="arrived")
     paid = staff_booking(["Cut", "Manicure"], 14, "Anna", "Paula Paid", "+4915177700005")
-    salon.api.ok("POST", f"/api/v1/appointments/{paid}/payments", {"amount": 7500})
+    take_payment(salon, paid, 7500)
     owner_id = salon.api.ok("GET", "/api/v1/me")["id"]
     return Bookings(online, by_staff, cancelled, arrived, paid, owner_id, hair, nails)
 

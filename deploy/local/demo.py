@@ -58,6 +58,7 @@ def load_demo(gateway_url: str, state_file: Path) -> dict:
     categories = _calendar_settings(api)
     _book_tomorrow(api, anna, womens_cut, ben, mens_cut)
     _calendar_day(api, categories, anna, ben, dana, womens_cut, colouring, workshop)
+    _till(api, ben, mens_cut, colouring)
     specialist = next(role["id"] for role in api.get("/api/v1/roles") if role["name"] == "specialist")
     api.post("/api/v1/users", {**SPECIALIST, "role_id": specialist, "staff_member_id": anna})
     state = {"company_id": company_id, "owner_email": OWNER["email"], "owner_password": OWNER["password"],
@@ -147,8 +148,8 @@ class _Api:
     def __init__(self, base_url: str):
         self.base_url, self.token = base_url, None
 
-    def post(self, path: str, body: dict) -> dict:
-        return self._send("post", path, body)
+    def post(self, path: str, body: dict, headers: dict | None = None) -> dict:
+        return self._send("post", path, body, headers)
 
     def put(self, path: str, body: dict) -> dict:
         return self._send("put", path, body)
@@ -159,9 +160,55 @@ class _Api:
     def get(self, path: str) -> dict:
         return self._send("get", path, None)
 
-    def _send(self, method: str, path: str, body: dict) -> dict:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+    def _send(self, method: str, path: str, body: dict, headers: dict | None = None) -> dict:
+        headers = {**(headers or {}), **({"Authorization": f"Bearer {self.token}"} if self.token else {})}
         response = requests.request(method, self.base_url + path, json=body, headers=headers, timeout=30)
         if response.status_code >= 400:
             raise RuntimeError(f"{method.upper()} {path} -> {response.status_code}: {response.text}")
         return response.json()
+
+
+def _till(api, ben, mens_cut, colouring) -> None:
+    """The till as a salon sets it up (admin > Products and stock), and a visit checked out: two cash
+    desks, products in stock in the shop and the colour room, a bill of materials for colouring, a
+    membership and a gift card to sell, and Ben's first client of the day paid in two parts."""
+    for title, kind in (("Front till", "cash"), ("Card terminal", "non_cash")):
+        api.post("/api/v1/cash-desks", {"title": title, "kind": kind})
+    shop = api.post("/api/v1/storages", {"title": "Shop", "for_sale": True})
+    colour_room = api.post("/api/v1/storages", {"title": "Colour room", "for_sale": False, "for_services": True})
+    products = {
+        title: api.post("/api/v1/products", {"title": title, "unit": unit, "sale_price": price, "cost_price": cost,
+                                             "article": article, "category": category})
+        for title, unit, price, cost, article, category in (
+            ("Argan shampoo 250 ml", "pcs", 1890, 900, "SH-250", "Hair care"),
+            ("Repair hair mask", "pcs", 2490, 1100, "HM-200", "Hair care"),
+            ("Colour cream 6.0", "ml", 0, 8, "CC-60", "Colour"),
+            ("Developer 6 %", "ml", 0, 2, "DV-6", "Colour"),
+        )
+    }  # fmt: skip
+    for title, storage, quantity in (
+        ("Argan shampoo 250 ml", shop, 12),
+        ("Repair hair mask", shop, 6),
+        ("Colour cream 6.0", colour_room, 2000),
+        ("Developer 6 %", colour_room, 3000),
+    ):
+        api.post("/api/v1/stock/movements", {"kind": "arrival", "storage_id": storage["id"],
+                                             "product_id": products[title]["id"], "quantity": quantity,
+                                             "note": "Opening stock"})  # fmt: skip
+    api.put("/api/v1/bills-of-materials", {"service_id": colouring, "items": [
+        {"product_id": products["Colour cream 6.0"]["id"], "quantity": 60},
+        {"product_id": products["Developer 6 %"]["id"], "quantity": 90},
+    ]})  # fmt: skip
+    api.post("/api/v1/membership-types", {"title": "Five men's cuts", "price": 11000, "uses": 5, "validity_days": 180,
+                                          "service_ids": [mens_cut]})  # fmt: skip
+    api.post("/api/v1/gift-card-types", {"title": "Gift card 50", "face_value": 5000, "validity_days": 365})
+    starts_at = datetime.combine(_next_workday(), datetime.min.time(), ZoneInfo(TIMEZONE)).replace(hour=9)
+    visit = api.post("/api/v1/appointments", {
+        "client": {"name": "Paul Richter", "phone": "+49 151 77777777"}, "staff_member_id": ben,
+        "service_ids": [mens_cut], "starts_at": starts_at.isoformat(), "visit_status": "arrived",
+    })["appointment"]  # fmt: skip
+    path = f"/api/v1/appointments/{visit['id']}"
+    api.post(f"{path}/products", {"product_id": products["Argan shampoo 250 ml"]["id"], "quantity": 1})
+    for method, amount in (("cash", 2000), ("card", None)):  # a split payment: 20.00 in cash, the rest by card
+        payment = {"method": method, **({"amount": amount} if amount else {})}
+        api.post(f"{path}/payments", payment, headers={"Idempotency-Key": f"demo-{visit['id']}-{method}"})

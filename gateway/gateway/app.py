@@ -13,12 +13,13 @@ from flask_smorest import Api
 from marshmallow import Schema
 from werkzeug.routing import IntegerConverter
 
-from gateway import pages
+from gateway import pages, stock_pages
 from gateway.api import (
     accounts,
     appointment_settings,
     calendar,
     catalog,
+    checkout,
     clients,
     data_transfer,
     group_events,
@@ -27,7 +28,9 @@ from gateway.api import (
     notifications,
     online_booking,
     overview,
+    products,
     team,
+    till,
     users,
     widget,
 )
@@ -53,6 +56,9 @@ API_BLUEPRINTS = (
     overview.blp,
     data_transfer.blp,
     users.blp,
+    checkout.blp,
+    till.blp,
+    products.blp,
 )
 
 
@@ -87,6 +93,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1),
         settings.jwt_secret,
         settings.redis_prefix,
+        token_secret=settings.phone_token_secret,
     )
     api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1})
@@ -95,6 +102,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(pages.blp)
+    app.register_blueprint(stock_pages.blp)
     register_error_handlers(app)
     return app
 

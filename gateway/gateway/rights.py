@@ -4,7 +4,10 @@ checks it), and `right_required` / `access.calendar_scope` take only these."""
 VIEW_BOOKINGS_OVERVIEW = "view_bookings_overview"
 CALENDAR_ALL_STAFF = "calendar_all_staff"  # every column of the calendar, with the clients
 CALENDAR_OWN_COLUMN = "calendar_own_column"  # the column of the staff member the user is linked to
-TAKE_PAYMENTS = "take_payments"
+TAKE_PAYMENTS = "take_payments"  # the visit's checkout: payments, products sold
+DELETE_PAYMENTS = "delete_payments"
+SELL_MEMBERSHIPS_AND_GIFT_CARDS = "sell_memberships_and_gift_cards"
+MANAGE_PRODUCTS_AND_STOCK = "manage_products_and_stock"  # products, storages, stock, bills of materials
 DELETE_BOOKINGS = "delete_bookings"
 DELETE_PAID_BOOKINGS = "delete_paid_bookings"
 DELETE_ARRIVED_BOOKINGS = "delete_arrived_bookings"
@@ -15,7 +18,8 @@ MANAGE_USERS = "manage_users"
 
 ALL = frozenset(
     {
-        VIEW_BOOKINGS_OVERVIEW, CALENDAR_ALL_STAFF, CALENDAR_OWN_COLUMN, TAKE_PAYMENTS, DELETE_BOOKINGS,
-        DELETE_PAID_BOOKINGS, DELETE_ARRIVED_BOOKINGS, EXPORT_DATA, IMPORT_DATA, MANAGE_SETTINGS, MANAGE_USERS,
+        VIEW_BOOKINGS_OVERVIEW, CALENDAR_ALL_STAFF, CALENDAR_OWN_COLUMN, TAKE_PAYMENTS, DELETE_PAYMENTS,
+        SELL_MEMBERSHIPS_AND_GIFT_CARDS, MANAGE_PRODUCTS_AND_STOCK, DELETE_BOOKINGS, DELETE_PAID_BOOKINGS,
+        DELETE_ARRIVED_BOOKINGS, EXPORT_DATA, IMPORT_DATA, MANAGE_SETTINGS, MANAGE_USERS,
     }
 )  # fmt: skip

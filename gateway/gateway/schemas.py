@@ -287,9 +287,6 @@ class AppointmentSchema(Schema):
     prepayment_required = fields.Boolean()
     paid_amount = fields.Integer(metadata={"description": "minor units"})
     payment_status = fields.String(metadata={"description": "not_paid, partly_paid or paid"})
-    refund_status = fields.String(
-        allow_none=True, metadata={"description": "manual_refund_required: an administrator must refund by hand"}
-    )
     version = fields.Integer()
     created_at = fields.String()
 
@@ -659,10 +656,6 @@ class PhoneCodeSchema(PhoneSchema):
 class PhoneConfirmedSchema(Schema):
     phone_token = fields.String()
     expires_in = fields.Integer()
-
-
-class PaymentSchema(Schema):
-    amount = fields.Integer(required=True, validate=validate.Range(min=1, max=10**12))
 
 
 class MessageQuerySchema(Schema):

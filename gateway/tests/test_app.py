@@ -62,7 +62,7 @@ def test_staff_endpoints_need_a_valid_token(client, header):
     [
         ("POST", "/api/v1/staff", {"name": "Eva"}, "manage_settings"),
         ("PATCH", "/api/v1/company", {"name": "Mine"}, "manage_settings"),
-        ("POST", "/api/v1/appointments/5/payments", {"amount": 100}, "take_payments"),
+        ("POST", "/api/v1/appointments/5/products", {"product_id": 1, "quantity": 1}, "take_payments"),
         ("GET", "/api/v1/users", None, "manage_users"),
         ("POST", "/api/v1/roles", {"name": "Cashier", "rights": []}, "manage_users"),
     ],
@@ -114,11 +114,16 @@ def test_ids_out_of_range_are_not_found(client):
     assert client.get("/api/v1/companies/0/services").status_code == 404
 
 
-def test_the_gateway_refuses_to_start_without_a_real_jwt_secret(monkeypatch):
+def test_the_gateway_refuses_to_start_without_real_secrets(monkeypatch):
     monkeypatch.setenv("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    monkeypatch.setenv("PHONE_TOKEN_SECRET", "p" * 32)
     for weak in ("", "short"):
         monkeypatch.setenv("JWT_SECRET", weak)
         with pytest.raises(RuntimeError, match="JWT_SECRET"):
             Settings.from_env()
     monkeypatch.setenv("JWT_SECRET", "x" * 32)
     assert Settings.from_env().jwt_secret == "x" * 32
+    for weak in ("", "short"):  # the proof of a confirmed phone, which bookings checks
+        monkeypatch.setenv("PHONE_TOKEN_SECRET", weak)
+        with pytest.raises(RuntimeError, match="PHONE_TOKEN_SECRET"):
+            Settings.from_env()

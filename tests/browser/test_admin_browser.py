@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from support.salon import OWNER_PASSWORD, next_weekday
+from support.till import take_payment
 from test_rights import PASSWORD, sign_in
 
 DAY = next_weekday(1, after=date.today() + timedelta(days=2))
@@ -164,7 +165,7 @@ def test_the_owner_checks_an_import_and_reads_its_problems_by_row_and_column(des
 
 def test_a_user_sees_only_what_their_rights_allow_and_what_was_not_deleted(desktop, cluster, salon):
     bookings = open_the_books(salon)
-    salon.api.ok("POST", f"/api/v1/appointments/{bookings['desk']}/payments", {"amount": 4500})
+    take_payment(salon, bookings["desk"], 4500)
     rights = ["view_bookings_overview", "delete_bookings"]
     role = salon.api.ok("POST", "/api/v1/roles", {"name": "Front desk", "rights": rights})
     user, _ = sign_in(salon, role["id"])

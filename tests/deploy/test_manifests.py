@@ -420,7 +420,8 @@ def test_only_the_gateway_is_reachable_over_http():
     assert [service.name for service in services] == ["gateway"]
     gateway = find(BASE_MANIFESTS, "Deployment", "gateway")
     [container] = gateway.pod["spec"]["containers"]
-    [port] = container["ports"]
+    # The API port only; the liveness port is for the kubelet, which NetworkPolicy always admits.
+    [port] = [entry for entry in container["ports"] if entry["name"] == "http"]
     [service_port] = services[0].doc["spec"]["ports"]
     assert service_port["targetPort"] in (port["name"], port["containerPort"])
     assert services[0].doc["spec"]["selector"].items() <= gateway.pod["metadata"]["labels"].items()
@@ -548,12 +549,97 @@ def test_deployment_runs_the_class_its_service_py_defines(service):
 @pytest.mark.parametrize("service", SERVICES)
 def test_service_containers_get_their_settings(service):
     container = find(BASE_MANIFESTS, "Deployment", service).pod["spec"]["containers"][0]
-    assert {"AMQP_URI", "DATABASE_URL", "HEALTH_ADDRESS", "MAX_WORKERS"} <= env_names(container)
+    assert {"AMQP_URI", "DATABASE_URL", "HEALTH_ADDRESS", "LIVENESS_ADDRESS", "MAX_WORKERS"} <= env_names(container)
     health = next(variable["value"] for variable in container["env"] if variable["name"] == "HEALTH_ADDRESS")
     assert health == "0.0.0.0:8000"
-    assert [port["containerPort"] for port in container["ports"]] == [8000]
+    assert [port["containerPort"] for port in container["ports"]] == [8000, 8002]
     assert ("rabbitmq", "amqp-uri") in secret_refs(find(BASE_MANIFESTS, "Deployment", service))
     assert (f"{service}-database", "url") in secret_refs(find(BASE_MANIFESTS, "Deployment", service))
+
+
+# --- probes: liveness from a thread of its own, failing when the broker connection is dead ---
+
+
+def probe_port(container: dict, probe_name: str) -> int:
+    """The container port number a probe's httpGet names (by name or number)."""
+    port = container[probe_name]["httpGet"]["port"]
+    numbers = {entry.get("name"): entry["containerPort"] for entry in container["ports"]}
+    return numbers.get(port, port)
+
+
+def address_port(container: dict, variable: str) -> int:
+    value = container_env(container)[variable]["value"]
+    return int(value.rpartition(":")[2])
+
+
+def config_settings(service: str) -> dict:
+    """config.yml's keys, each with the environment variable and default it reads (${VAR:default})."""
+    found = {}
+    for line in (REPO / "services" / service / "config.yml").read_text().splitlines():
+        if match := re.fullmatch(r"(\w+): (?:!raw_env_var )?\$\{(\w+):?(.*)\}", line.strip()):
+            found[match[1]] = (match[2], match[3])
+    return found
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_liveness_comes_from_its_own_thread_and_readiness_from_nameko(service):
+    """Liveness on LIVENESS_ADDRESS (salon_infra.nameko.BrokerLiveness, an OS thread of its own),
+    not on nameko's web server, whose handlers run in the worker pool; readiness stays there."""
+    container = find(BASE_MANIFESTS, "Deployment", service).pod["spec"]["containers"][0]
+    liveness_port = address_port(container, "LIVENESS_ADDRESS")
+    assert probe_port(container, "livenessProbe") == liveness_port == 8002
+    assert probe_port(container, "startupProbe") == liveness_port
+    assert container["livenessProbe"]["httpGet"]["path"] == "/health/live"
+    assert probe_port(container, "readinessProbe") == address_port(container, "HEALTH_ADDRESS") != liveness_port
+    assert container["readinessProbe"]["httpGet"]["path"] == "/health/ready"
+    # The probe may look for the broker itself (2 s at most) before it answers.
+    assert container["livenessProbe"]["timeoutSeconds"] >= 3
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_config_reads_the_liveness_address_and_keeps_heartbeats_short(service):
+    """Heartbeats are how a dead connection that looks open gets noticed (then replaced)."""
+    settings = config_settings(service)
+    assert settings["LIVENESS_ADDRESS"][0] == "LIVENESS_ADDRESS"
+    variable, default = settings["HEARTBEAT"]
+    assert variable == "AMQP_HEARTBEAT_SECONDS" and 0 < int(default) <= 15
+
+
+def test_gateway_liveness_comes_from_its_own_thread():
+    """gateway.rpc.BrokerWatch answers it, in each worker, not gunicorn's request threads; the
+    startup probe and readiness stay on the API port."""
+    container = find(BASE_MANIFESTS, "Deployment", "gateway").pod["spec"]["containers"][0]
+    liveness_port = address_port(container, "GATEWAY_LIVENESS_ADDRESS")
+    assert probe_port(container, "livenessProbe") == liveness_port == 8081
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["livenessProbe"]["timeoutSeconds"] >= 3
+    assert probe_port(container, "readinessProbe") == probe_port(container, "startupProbe") == 8080
+
+
+@pytest.mark.parametrize("name", ["bookings", "payments"])
+def test_relay_liveness_and_readiness_are_its_own(name):
+    relay = next(
+        c for c in find(BASE_MANIFESTS, "Deployment", name).pod["spec"]["containers"] if c["name"] == "outbox-relay"
+    )
+    health_port = int(relay["command"][relay["command"].index("--health-port") + 1])
+    assert probe_port(relay, "livenessProbe") == probe_port(relay, "readinessProbe") == health_port
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_services_use_the_entrypoints_that_survive_a_broker_outage(service):
+    """nameko's own rpc/event_handler/RpcProxy die when a reply cannot be published; a service
+    mixing them with salon_infra.nameko's would run two consumers on one queue."""
+    source = (REPO / "services" / service / service / "service.py").read_text()
+    tree = ast.parse(source)
+    imported = {
+        (node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names
+    }
+    forbidden = {("nameko.rpc", "rpc"), ("nameko.events", "event_handler"), ("nameko.rpc", "RpcProxy")}
+    assert not imported & forbidden, imported & forbidden
+    if "@rpc" in source:
+        assert ("salon_infra.nameko", "rpc") in imported
+    if "@event_handler" in source:
+        assert ("salon_infra.nameko", "event_handler") in imported
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -625,10 +711,22 @@ def test_notifications_gets_its_channel_settings():
     assert env["SMS_HTTP_URL"]["valueFrom"]["secretKeyRef"].get("optional") is not True
 
 
-def test_bookings_pod_runs_its_outbox_relay():
-    deployment = find(BASE_MANIFESTS, "Deployment", "bookings")
+def relaying_services() -> list[str]:
+    """The services whose events an outbox relay publishes, as `make run` starts them."""
+    from cluster import SERVICES as LOCAL_SERVICES
+
+    return [spec.name for spec in LOCAL_SERVICES if spec.relays_events]
+
+
+def test_the_services_that_send_events_are_bookings_and_payments():
+    assert relaying_services() == ["bookings", "payments"]
+
+
+@pytest.mark.parametrize("name", relaying_services())
+def test_each_pod_that_sends_events_runs_its_outbox_relay(name):
+    deployment = find(BASE_MANIFESTS, "Deployment", name)
     service, relay = deployment.pod["spec"]["containers"]
-    assert relay["command"] == ["salon-outbox-relay", "--service", "bookings", "--health-port", "8001"]
+    assert relay["command"] == ["salon-outbox-relay", "--service", name, "--health-port", "8001"]
     assert relay["image"] == service["image"]
     assert [port["containerPort"] for port in relay["ports"]] == [8001]
     relay_env = {variable["name"]: variable for variable in relay["env"]}

@@ -19,7 +19,6 @@ from gateway.schemas import (
     CalendarWeekQuerySchema,
     CalendarWeekSchema,
     CancelSchema,
-    PaymentSchema,
     RescheduleSchema,
     SlotQuerySchema,
     SlotsSchema,
@@ -101,7 +100,7 @@ class Appointments(MethodView):
             user.company_id,
             {
                 "client_id": client["id"],
-                "client": {"name": client["name"], "phone": client["phone"]},
+                "client": card_snapshot(client),
                 "staff_member_ids": [booking["staff_member_id"]],
                 "service_ids": booking["service_ids"],
                 "starts_at": booking["starts_at"].isoformat(),
@@ -213,19 +212,6 @@ class Cancel(MethodView):
         return cancelled
 
 
-@blp.route("/appointments/<id:appointment_id>/payments")
-class Payments(MethodView):
-    @blp.doc(security=SECURITY)
-    @blp.arguments(PaymentSchema)
-    @blp.response(200, AppointmentSchema)
-    @right_required(rights.TAKE_PAYMENTS)
-    def post(self, payment, appointment_id):
-        """Record money taken for the booking (minor units); it cannot exceed what is still due."""
-        company_id = staff_user().company_id
-        [paid] = staff_view(company_id, [remote().bookings.record_payment(company_id, appointment_id, payment)])
-        return paid
-
-
 def own_appointment(appointment_id: int) -> dict:
     """The appointment, if it is in a column the user may see; 404 otherwise (another salon's too)."""
     appointment = remote().bookings.get_appointment(staff_user().company_id, appointment_id)
@@ -245,3 +231,8 @@ def staff_client(company_id: int, booking: dict) -> dict:
     if booking["client"]:
         return find_or_create_client(remote().companies.get(company_id), booking["client"])
     raise InvalidInput("say who the client is", {"client_id": ["Give client_id or client."]})
+
+
+def card_snapshot(card: dict) -> dict:
+    """The client as a staff booking carries them: from their card."""
+    return {"name": card["name"], "phone": card["phone"], "email": card.get("email")}

@@ -19,7 +19,7 @@ from gateway.schemas import (
 )
 from gateway.views import in_local_time, staff_view
 
-from .calendar import staff_client
+from .calendar import card_snapshot, staff_client
 from .widget import IDEMPOTENCY_HEADER, idempotency_key
 
 blp = Blueprint("group_events", __name__, url_prefix="/api/v1", description="Group events and breaks")
@@ -115,8 +115,8 @@ class Seats(MethodView):
         booked = remote().bookings.book_seat(
             user.company_id,
             group_event_id,
-            {"client_id": client["id"], "client": {"name": client["name"], "phone": client["phone"]},
-             "source": "admin", "created_by": user.actor, "idempotency_key": idempotency_key()},
+            {"client_id": client["id"], "client": card_snapshot(client), "source": "admin", "created_by": user.actor,
+             "idempotency_key": idempotency_key()},
         )  # fmt: skip
         [appointment] = staff_view(user.company_id, [booked["appointment"]])
         return {**booked, "appointment": appointment}

@@ -22,7 +22,7 @@ _COMPANY, _START, _END = bindparam("company_id"), bindparam("start"), bindparam(
 _APPOINTMENT_COLUMNS = [
     _A.id, _A.client_id, _A.client_name, _A.client_phone, _A.staff_member_id, _A.starts_at, _A.ends_at,
     _A.category_id, _A.colour, _A.extra_fields, _A.group_event_id, _A.total_price, _A.discount, _A.paid_amount,
-    _A.comment, _A.source, _A.created_by_kind, _A.created_by_id, _A.visit_status, _A.version,
+    _A.sales_total, _A.comment, _A.source, _A.created_by_kind, _A.created_by_id, _A.visit_status, _A.version,
 ]  # fmt: skip
 APPOINTMENT_FIELDS = (
     "id", "client_id", "client_name", "client_phone", "staff_member_id", "starts_at", "ends_at", "services",
@@ -100,15 +100,16 @@ def _line(line) -> dict:
 
 def _appointment(row, lines: list[dict], tz: ZoneInfo) -> dict:
     appointment_id, client_id, client_name, client_phone, staff_member_id, starts_at, ends_at, *rest = row
-    category_id, colour, extra_fields, group_event_id, total_price, discount, paid_amount, *rest = rest
+    category_id, colour, extra_fields, group_event_id, total_price, discount, paid_amount, sales_total, *rest = rest
     comment, source, created_by_kind, created_by_id, visit_status, version = rest
     return {
         "id": appointment_id, "client_id": client_id, "client_name": client_name, "client_phone": client_phone,
         "staff_member_id": staff_member_id, "starts_at": starts_at.astimezone(tz).isoformat(),
         "ends_at": ends_at.astimezone(tz).isoformat(), "services": lines, "category_id": category_id,
         "colour": colour, "extra_fields": extra_fields or {}, "group_event_id": group_event_id,
-        "total_price": total_price, "discount": discount, "due": due(total_price, paid_amount),
-        "paid_amount": paid_amount, "payment_status": payment_status(total_price, paid_amount), "comment": comment,
+        "total_price": total_price, "discount": discount, "due": due(total_price + sales_total, paid_amount),
+        "paid_amount": paid_amount, "payment_status": payment_status(total_price + sales_total, paid_amount),
+        "comment": comment,
         "source": source, "created_by": {"kind": created_by_kind, "id": created_by_id},
         "visit_status": visit_status, "state": BOOKED, "version": version,
     }  # fmt: skip

@@ -2,11 +2,12 @@
 
 Events go on exchange `bookings.events` through the outbox. Each carries the whole current state
 of its record with its `version`, so a consumer keeps the newest and ignores repeats and
-late arrivals. No client name, phone or note travels in them.
+late arrivals. An appointment's events also carry the client's contact as the booking has it
+(`data.client`: id, name, phone, email) for the notifications service; no notes travel.
 
 - `appointment_created`, `appointment_rescheduled`, `appointment_cancelled`, `appointment_deleted`:
-  `{appointment, link_token?}`;
-- `appointment_changed`: `{appointment, changes}`, where `changes` lists what staff changed
+  `{appointment, client, link_token?}`;
+- `appointment_changed`: `{appointment, client, changes}`, where `changes` lists what staff changed
   (`services`, `length`, `visit_status`, `details`);
 - `group_event_created`, `group_event_changed`, `group_event_cancelled`: `{group_event}`;
 - `break_added`, `break_removed`: `{break}`.
@@ -66,6 +67,11 @@ def appointment_data(appointment: Appointment) -> dict:
     }
 
 
+def client_data(appointment: Appointment) -> dict:
+    return {"id": appointment.client_id, "name": appointment.client_name, "phone": appointment.client_phone,
+            "email": appointment.client_email}  # fmt: skip
+
+
 def group_event_data(event: GroupEvent) -> dict:
     return {
         "id": event.id,
@@ -94,8 +100,9 @@ def break_data(break_: Break) -> dict:
 
 
 def appointment_event(event_type: str, appointment: Appointment, *, link_token=None, changes=None) -> tuple:
-    """(event_type, company_id, data) for the outbox."""
-    data = {"appointment": appointment_data(appointment)}
+    """(event_type, company_id, data) for the outbox. `data.client` is the client's contact as the
+    booking carries it, so the notifications service can write to them without asking anyone."""
+    data = {"appointment": appointment_data(appointment), "client": client_data(appointment)}
     if link_token:
         data["link_token"] = link_token
     if changes:

@@ -124,6 +124,7 @@ appointments = Table(
     Column("deleted_by_id", BigInteger, nullable=True),
     Column("client_name", String(200), nullable=True),  # as it was when booked
     Column("client_phone", String(16), nullable=True),  # E.164, as it was when booked
+    Column("client_email", String(254), nullable=True),  # as the booking carries it
     Column("category_id", BigInteger, ForeignKey("appointment_categories.id"), nullable=True),
     Column("colour", String(7), nullable=True),
     Column("extra_fields", JSON, nullable=False, server_default=text("'{}'")),
@@ -134,8 +135,10 @@ appointments = Table(
     Column("prepayment_required", Boolean, nullable=False, server_default=false()),
     Column("total_price", BigInteger, nullable=False, server_default="0"),  # the lines' totals added up
     Column("discount", BigInteger, nullable=False, server_default="0"),  # the lines' discounts added up
+    # payments' copy of the visit's bill (its bill_changed events, the newest bill_version kept)
     Column("paid_amount", BigInteger, nullable=False, server_default="0"),
-    Column("refund_status", String(30), nullable=True),
+    Column("sales_total", BigInteger, nullable=False, server_default="0"),
+    Column("bill_version", Integer, nullable=False, server_default="0"),
     Column("version", Integer, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),

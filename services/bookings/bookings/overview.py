@@ -31,8 +31,9 @@ ROW_COLUMNS = [
     APPOINTMENTS.c[name]
     for name in (
         "id", "created_at", "created_by_kind", "created_by_id", "source", "staff_member_id", "client_id",
-        "client_name", "client_phone", "starts_at", "ends_at", "visit_status", "paid_amount", "total_price",
-        "discount", "cancelled_at", "deleted_at", "deleted_by_id", "category_id", "group_event_id", "comment",
+        "client_name", "client_phone", "starts_at", "ends_at", "visit_status", "paid_amount", "sales_total",
+        "total_price", "discount", "cancelled_at", "deleted_at", "deleted_by_id", "category_id", "group_event_id",
+        "comment",
     )
 ]  # fmt: skip
 LINE_COLUMNS = [LINES.c.appointment_id, LINES.c.service_id, LINES.c.title, LINES.c.price, LINES.c.quantity,
@@ -118,7 +119,10 @@ def filter_conditions(company_id: int, f: OverviewFilter) -> list:
     if f.source != "all":
         conditions.append(a.source.in_(sorted(ONLINE_SOURCES if f.source == "online" else OFFLINE_SOURCES)))
     if f.paid != "all":
-        conditions.append(a.paid_amount >= a.total_price if f.paid == "paid_in_full" else a.paid_amount < a.total_price)
+        # Paid in full: what payments says is paid covers the whole bill, the service lines (current
+        # here) and what else was sold in the visit (payments' copy, sales_total).
+        bill_total = a.total_price + a.sales_total
+        conditions.append(a.paid_amount >= bill_total if f.paid == "paid_in_full" else a.paid_amount < bill_total)
     if f.services != "all":
         conditions.append(_has_lines(company_id) if f.services == "with" else ~_has_lines(company_id))
     return conditions
@@ -209,7 +213,7 @@ def _row(row, services: list[dict]) -> dict:
         "starts_at": row.starts_at,
         "ends_at": row.ends_at,
         "visit_status": row.visit_status,
-        "payment_status": payment_status(row.total_price, row.paid_amount),
+        "payment_status": payment_status(row.total_price + row.sales_total, row.paid_amount),
         "paid_amount": row.paid_amount,
         "total_price": row.total_price,
         "discount": row.discount,

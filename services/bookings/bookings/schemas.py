@@ -105,6 +105,7 @@ class AppointmentSchema(Schema):
     client_id = fields.Integer()
     client_name = fields.String(allow_none=True)
     client_phone = fields.String(allow_none=True)
+    client_email = fields.String(allow_none=True)
     staff_member_id = fields.Integer()
     starts_at = fields.AwareDateTime()
     ends_at = fields.AwareDateTime()
@@ -128,23 +129,50 @@ class AppointmentSchema(Schema):
     deleted_at = fields.AwareDateTime(allow_none=True)
     deleted_by_id = fields.Integer(allow_none=True)
     prepayment_required = fields.Boolean()
-    paid_amount = fields.Integer()
+    paid_amount = fields.Integer(metadata={"description": "the payments service's copy"})
+    sales_total = fields.Integer(metadata={"description": "products and cards sold in the visit (payments' copy)"})
     payment_status = fields.String()
-    refund_status = fields.String(allow_none=True)
     version = fields.Integer()
     created_at = fields.AwareDateTime()
     updated_at = fields.AwareDateTime()
 
 
 class ClientSnapshotSchema(Schema):
-    """The client's name and phone as they are when booked, kept with the booking for the overview."""
+    """The client as the booking carries them (for an online booking: as typed in, any phone form)."""
 
-    name = fields.String(required=True, validate=validate.Length(max=200))
-    phone = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(E164, error="Not E.164."))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    phone = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=3, max=40))
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    last_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    middle_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
     @post_load
     def make(self, data, **_):
         return commands.ClientSnapshot(**data)
+
+
+class OnlineClientSchema(Schema):
+    phone_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))
+    device_token = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=8, max=200))
+    default_region = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+
+    @post_load
+    def make(self, data, **_):
+        return commands.OnlineClient(**data)
+
+
+def _known_client(data: dict) -> None:
+    """A staff booking names the client's card; an online one brings the client to find or create."""
+    if data.get("client_id") is None:
+        client = data.get("client")
+        if client is None or not client.phone:
+            raise ValidationError("Give client_id, or the client with their phone.", "client")
+        if data.get("created_by") is not None and data["created_by"].kind != "client":
+            raise ValidationError("Staff name the client's card (client_id).", "client_id")
+    elif data.get("online_client") is not None:
+        raise ValidationError("Only for a client not yet known (no client_id).", "online_client")
+    elif data.get("created_by") is None:
+        raise ValidationError("Say who books.", "created_by")
 
 
 def _record_id(**kwargs):
@@ -160,8 +188,9 @@ def _tuple_of(items):
 
 
 class CreateAppointmentSchema(Schema):
-    client_id = record_id
+    client_id = _record_id(load_default=None, allow_none=True)
     client = fields.Nested(ClientSnapshotSchema, load_default=None, allow_none=True)
+    online_client = fields.Nested(OnlineClientSchema, load_default=None, allow_none=True)
     category_id = _record_id(load_default=None, allow_none=True)
     colour = fields.String(load_default=None, allow_none=True, validate=COLOUR)
     extra_fields = fields.Dict(keys=fields.String(validate=validate.Length(max=50)), load_default=dict)
@@ -181,7 +210,7 @@ class CreateAppointmentSchema(Schema):
     starts_at = fields.AwareDateTime(required=True)
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
-    created_by = ActorField(required=True)
+    created_by = ActorField(load_default=None, allow_none=True)
     idempotency_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
     visit_status = fields.String(load_default="pending", validate=validate.OneOf(list(VISIT_STATUS_CODES)))
 
@@ -190,6 +219,7 @@ class CreateAppointmentSchema(Schema):
         staff = data.get("staff_member_ids") or []
         if len(set(staff)) != len(staff):
             raise ValidationError("A staff member is listed twice.", "staff_member_ids")
+        _known_client(data)
 
     @post_load
     def make(self, data, **_):
@@ -280,12 +310,6 @@ class RecordIdsSchema(Schema):
 
 class LinkSchema(Schema):
     token = fields.String(required=True, validate=validate.Length(min=5, max=200))
-
-
-class PaymentSchema(Schema):
-    amount = fields.Integer(
-        required=True, strict=True, validate=validate.Range(min=1, max=10**12), metadata={"description": "minor units"}
-    )
 
 
 def _ids(max_count: int):
@@ -546,12 +570,17 @@ class GroupEventChangesSchema(Schema):
 
 
 class BookSeatSchema(Schema):
-    client_id = record_id
+    client_id = _record_id(load_default=None, allow_none=True)
     client = fields.Nested(ClientSnapshotSchema, load_default=None, allow_none=True)
+    online_client = fields.Nested(OnlineClientSchema, load_default=None, allow_none=True)
     source = fields.String(required=True, validate=validate.OneOf(SOURCES))
-    created_by = ActorField(required=True)
+    created_by = ActorField(load_default=None, allow_none=True)
     comment = fields.String(load_default="", validate=validate.Length(max=1000))
     idempotency_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
+
+    @validates_schema
+    def known_client(self, data, **_):
+        _known_client(data)
 
     @post_load
     def make(self, data, **_):

@@ -1,9 +1,9 @@
 """The bookings service's RPC entrypoints: validate, call a handler, dump the result."""
 
-from nameko.rpc import rpc
+import logging
 
 from bookings import imports
-from bookings.handlers import appointments, breaks, calendar, group_events, overview, settings
+from bookings.handlers import appointments, breaks, calendar, group_events, overview, payments_copy, settings
 from bookings.schemas import (
     ActorOnlySchema,
     AppointmentSchema,
@@ -29,7 +29,6 @@ from bookings.schemas import (
     NewGroupEventSchema,
     OverviewPageSchema,
     OverviewQuerySchema,
-    PaymentSchema,
     RecordIdsSchema,
     RescheduleSchema,
     VisitStatusSchema,
@@ -37,6 +36,7 @@ from bookings.schemas import (
 from salon_infra.dependencies import Database, HealthChecks, Secret, TimedRpcProxy
 from salon_infra.errors import InvalidInput
 from salon_infra.extra_fields import FieldDefinition
+from salon_infra.nameko import event_handler, rpc
 from salon_infra.validation import MAX_ID, load
 
 APPOINTMENT = AppointmentSchema()
@@ -52,6 +52,7 @@ CATEGORIES = CategorySchema(many=True)
 EXTRA_FIELD = ExtraFieldSchema()
 EXTRA_FIELDS = ExtraFieldSchema(many=True)
 CLIENT_ONLINE = "widget"
+log = logging.getLogger(__name__)
 
 
 def _object(name: str, value) -> dict:
@@ -64,7 +65,9 @@ class BookingsService(HealthChecks):
     name = "bookings"
     uow = Database("bookings")
     scheduling = TimedRpcProxy("scheduling")
+    clients = TimedRpcProxy("clients")
     link_secret = Secret("BOOKING_LINK_SECRET")
+    phone_token_secret = Secret("PHONE_TOKEN_SECRET")  # the gateway signs confirmed phones with it
 
     # ---------------------------------------------------------------- appointments
 
@@ -73,8 +76,9 @@ class BookingsService(HealthChecks):
         company = self._company(company_id)
         command = load(CreateAppointmentSchema(), _object("appointment", appointment))
         booked = appointments.create_appointment(
-            self.uow, self.scheduling.quote_appointment, self.link_secret, company, command
-        )
+            self.uow, self.scheduling.quote_appointment, self.link_secret, company, command,
+            clients=self.clients, token_secret=self.phone_token_secret,
+        )  # fmt: skip
         return self._booked(booked)
 
     @rpc
@@ -125,12 +129,6 @@ class BookingsService(HealthChecks):
             self.uow, company, load(ListAppointmentsSchema(), _object("query", query))
         )
         return APPOINTMENTS.dump(found)
-
-    @rpc
-    def record_payment(self, company_id, appointment_id, payment):
-        ids = self._ids(company_id, appointment_id)
-        amount = load(PaymentSchema(), _object("payment", payment))["amount"]
-        return APPOINTMENT.dump(appointments.record_payment(self.uow, ids["company_id"], ids["appointment_id"], amount))
 
     @rpc
     def list_overview(self, company_id, query):
@@ -201,7 +199,11 @@ class BookingsService(HealthChecks):
         """A client's seat in a group event: {appointment, link_token, replayed}; NoFreeSeat when full."""
         company, event_id = self._company(company_id), self._id("group_event_id", group_event_id)
         command = load(BookSeatSchema(), _object("seat", seat))
-        return self._booked(group_events.book_seat(self.uow, self.link_secret, company, event_id, command))
+        booked = group_events.book_seat(
+            self.uow, self.link_secret, company, event_id, command, clients=self.clients,
+            token_secret=self.phone_token_secret, check_contact=self.scheduling.check_online_contact,
+        )  # fmt: skip
+        return self._booked(booked)
 
     # ---------------------------------------------------------------- breaks
 
@@ -300,6 +302,20 @@ class BookingsService(HealthChecks):
     def _by_link(self, token):
         token = load(LinkSchema(), {"token": token})["token"]
         return appointments.appointment_by_link(self.uow, self.link_secret, token)
+
+    # ---------------------------------------------------------------- payments' events
+
+    @event_handler("payments", "bill_changed", requeue_on_error=True)
+    def on_bill_changed(self, payload):
+        """payments' copy of the visit's bill: paid and sold, for "paid in full" (handlers/payments_copy).
+        A malformed event is logged and dropped; database errors requeue it."""
+        try:
+            company_id = load(RecordIdsSchema(), {"company_id": payload["company_id"]})["company_id"]
+            bill = load(payments_copy.BillCopySchema(), payload["data"]["bill"])
+        except (InvalidInput, KeyError, TypeError) as problem:
+            log.error("dropping a malformed bill_changed event %r: %s", payload, problem)
+            return
+        payments_copy.record_bill(self.uow, company_id, bill)
 
     # ---------------------------------------------------------------- internals
 

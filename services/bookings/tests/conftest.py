@@ -59,6 +59,7 @@ class FakeScheduling:
         from datetime import datetime
 
         self.queries.append(query)
+        self._check_contact(query.get("contact"))
         starts_at = datetime.fromisoformat(query["starts_at"])
         if unknown := [s for s in query["service_ids"] if s not in self.durations]:
             from salon_infra.errors import InvalidInput
@@ -91,7 +92,24 @@ class FakeScheduling:
                     "prepayment_required": staff_member_id in self.prepaid,
                 }
             )
-        return {"quotes": quotes, "problems": problems}
+        answer = {"quotes": quotes, "problems": problems}
+        return {**answer, "rules": dict(self.rules)} if query["online"] else answer
+
+    rules = {"sms_confirmation": False, "remember_device": False}
+    required_contact: set[str] = set()  # contact fields the salon requires of online clients
+
+    def check_online_contact(self, company_id: int, contact: dict) -> dict:
+        self._check_contact(contact)
+        return dict(self.rules)
+
+    def _check_contact(self, contact: dict | None) -> None:
+        if contact is None:
+            return
+        missing = {name: ["This field is required."] for name in self.required_contact if not contact.get(name)}
+        if missing:
+            from salon_infra.errors import InvalidInput
+
+            raise InvalidInput("missing or unexpected contact details", missing)
 
     def get_staff_member(self, company_id: int, staff_member_id: int) -> dict:
         from salon_infra.errors import NotFound
@@ -104,3 +122,29 @@ class FakeScheduling:
 @pytest.fixture
 def scheduling():
     return FakeScheduling()
+
+
+class FakeClients:
+    """Stands in for the clients service: cards by phone, and what was asked of it."""
+
+    def __init__(self):
+        self.cards: dict[str, dict] = {}
+        self.calls: list[tuple] = []
+        self.devices: list[tuple] = []
+
+    def find_or_create_client(self, company_id: int, client: dict, default_region=None, fill_in=True) -> dict:
+        self.calls.append((company_id, dict(client), default_region, fill_in))
+        card = self.cards.get(client["phone"])
+        if card is None:
+            card = {"id": 7000 + len(self.cards), "company_id": company_id, **client}
+            self.cards[client["phone"]] = card
+        return card
+
+    def remember_device(self, company_id: int, client_id: int, device_token: str) -> dict:
+        self.devices.append((company_id, client_id, device_token))
+        return {"client_id": client_id, "device_token": device_token}
+
+
+@pytest.fixture
+def clients():
+    return FakeClients()

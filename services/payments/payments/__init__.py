@@ -1,1 +1,1 @@
-"""The payments service. Payments for visits: cash, card and split payments, prepayments and refunds (later issues)."""
+"""The payments service: the visit's bill, payments, products and stock, consumables, memberships and gift cards."""

@@ -1,8 +1,9 @@
 // The visit window: one appointment with its client, staff member and time; its visit status, its
-// service lines and money, its details; moving it and deleting it.
+// service lines and money, its checkout (checkout.js), its details; moving it and deleting it.
 
 import { api } from "./api.js";
 import { catalogue, categoryChoices } from "./catalogue.js";
+import { drawCheckout, wireCheckout } from "./checkout.js";
 import { instantOf, isoAt, minutesBetween } from "./clock.js";
 import { closeWindow, confirm, openWindow } from "./dialogs.js";
 import { drawExtraFields, extraFieldValues, missingExtraFields } from "./extra-fields.js";
@@ -37,6 +38,16 @@ export function wireVisit() {
     busy($("move"), "move-problem", move);
   });
   $("delete-appointment").addEventListener("click", () => busy($("delete-appointment"), "delete-problem", remove));
+  wireCheckout({ onChange: billChanged });
+}
+
+// The checkout changed what is paid or sold: the lines' money says so too (unless lines are being
+// edited), and the calendar's block.
+async function billChanged(bill) {
+  const paid = { paid_amount: bill.paid, due: bill.due, payment_status: bill.payment_status };
+  visit.appointment = { ...visit.appointment, ...paid };
+  if (!$("lines-note").textContent) drawLines(visit.appointment, { onRemove: removeLine });
+  await refresh();
 }
 
 export async function openVisit(appointment) {
@@ -67,6 +78,7 @@ function show(appointment) {
   );
   drawStatuses(appointment);
   drawLines(appointment, { onRemove: removeLine });
+  drawCheckout(appointment);
   drawDetails(appointment);
   drawMove(appointment);
   $("delete-appointment").closest(".danger-zone").hidden = !may("delete_bookings");

@@ -8,19 +8,33 @@ from bookings.domain.model import Actor, LineChange
 
 @dataclass(frozen=True)
 class ClientSnapshot:
-    """The client's name and phone as they are when booked, kept with the booking for the overview."""
+    """The client as the booking carries them: kept with it for the overview and the confirmation.
+    Online, it is what the client typed in; bookings finds or creates their card from it."""
 
     name: str
     phone: str | None = None
+    email: str | None = None
+    last_name: str | None = None
+    middle_name: str | None = None
+
+
+@dataclass(frozen=True)
+class OnlineClient:
+    """What an online booking brings to find or create the client's card: the proof of a confirmed
+    phone (when the salon asks for one), this device (to remember for push), the salon's country."""
+
+    phone_token: str | None = None
+    device_token: str | None = None
+    default_region: str | None = None
 
 
 @dataclass(frozen=True)
 class CreateAppointment:
-    client_id: int
+    client_id: int | None  # None: an online booking; the card is found or created from `client`
     service_ids: tuple[int, ...]
     starts_at: datetime
     source: str
-    created_by: Actor
+    created_by: Actor | None  # None online: the client, once their card is known
     staff_member_ids: tuple[int, ...] | None = None  # None: anyone eligible ("any specialist")
     client: ClientSnapshot | None = None
     comment: str = ""
@@ -30,6 +44,7 @@ class CreateAppointment:
     colour: str | None = None
     extra_fields: dict = field(default_factory=dict)
     length_minutes: int | None = None  # staff may book another length than the services take
+    online_client: OnlineClient | None = None
 
 
 @dataclass(frozen=True)
@@ -101,12 +116,13 @@ class ChangeGroupEvent:
 
 @dataclass(frozen=True)
 class BookSeat:
-    client_id: int
+    client_id: int | None  # None: online, as CreateAppointment
     source: str
-    created_by: Actor
+    created_by: Actor | None  # None online: the client, once their card is known
     client: ClientSnapshot | None = None
     comment: str = ""
     idempotency_key: str | None = None
+    online_client: OnlineClient | None = None
 
 
 @dataclass(frozen=True)

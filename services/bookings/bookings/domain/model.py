@@ -22,7 +22,6 @@ from salon_infra.errors import InvalidInput
 BOOKED, CANCELLED, DELETED = "booked", "cancelled", "deleted"
 PENDING, CONFIRMED, ARRIVED, NO_SHOW = "pending", "confirmed", "arrived", "no_show"
 VISIT_STATUSES = (PENDING, CONFIRMED, ARRIVED, NO_SHOW)
-MANUAL_REFUND = "manual_refund_required"
 MAX_LENGTH = timedelta(hours=24)
 """The longest appointment or group event; scheduling looks appointments up assuming none is longer."""
 
@@ -107,6 +106,7 @@ class Appointment:
     services: list[ServiceLine] = field(default_factory=list)
     client_name: str | None = None  # as it was when booked
     client_phone: str | None = None  # E.164, as it was when booked
+    client_email: str | None = None  # as the booking carries it (an online client's, as they typed it)
     comment: str = ""
     visit_status: str = PENDING
     visit_status_changed_at: datetime | None = None
@@ -128,8 +128,11 @@ class Appointment:
     prepayment_required: bool = False
     total_price: int = 0  # the lines' totals added up
     discount: int = 0  # the lines' discounts added up
+    # The payments service's copy of the visit's bill (its bill_changed events): what has been paid,
+    # and what the bill holds beyond the service lines (products, memberships and gift cards sold).
     paid_amount: int = 0
-    refund_status: str | None = None
+    sales_total: int = 0
+    bill_version: int = 0
     version: int = 1
     updated_at: datetime | None = None
     id: int | None = None
@@ -147,12 +150,17 @@ class Appointment:
         return state_of(self.cancelled_at, self.deleted_at)
 
     @property
+    def bill_total(self) -> int:
+        """The whole bill: the service lines (ours, always current) and what payments says was sold."""
+        return self.total_price + self.sales_total
+
+    @property
     def due(self) -> int:
-        return pricing.due(self.total_price, self.paid_amount)
+        return pricing.due(self.bill_total, self.paid_amount)
 
     @property
     def payment_status(self) -> str:
-        return pricing.payment_status(self.total_price, self.paid_amount)
+        return pricing.payment_status(self.bill_total, self.paid_amount)
 
     @property
     def created_by(self) -> dict:
@@ -262,14 +270,13 @@ class Appointment:
         self.visit_status_changed_by_kind, self.visit_status_changed_by_id = actor.kind, actor.id
 
     def cancel(self, actor: Actor, reason: str | None, now: datetime) -> None:
-        """Cancelled for good; money paid is left for an administrator to refund by hand.
+        """Cancelled for good; money paid is the payments service's to mark for a refund.
         Cancelling again changes nothing (NothingToChange)."""
         if self.state == CANCELLED:
             raise NothingToChange()
         self.require_live()
         self.cancelled_at, self.cancelled_by_kind, self.cancelled_by_id = now, actor.kind, actor.id
         self.cancel_reason = reason
-        self.refund_status = MANUAL_REFUND if self.paid_amount > 0 else None
 
     def deletion_problem(self, *, may_delete_paid: bool, may_delete_arrived: bool) -> str | None:
         """Why this user may not delete it, or None. A deleted booking cannot come back."""
@@ -283,14 +290,6 @@ class Appointment:
 
     def delete(self, actor: Actor, now: datetime) -> None:
         self.deleted_at, self.deleted_by_id = now, actor.id
-
-    def pay(self, amount: int) -> None:
-        """Money taken for the visit; never more than is due."""
-        if self.deleted_at is not None:
-            raise AppointmentClosed(f"appointment {self.id} is deleted")
-        if not 0 < amount <= self.due:
-            raise InvalidInput.field("amount", f"Only {self.due} is still due.")
-        self.paid_amount += amount
 
     def touch(self, now: datetime) -> None:
         """Every change: a new version, so consumers of its events keep the newest."""

@@ -1,17 +1,17 @@
 """Appointments: booking one, editing its service lines and details, its visit status, moving,
-cancelling, deleting, paying. Each use case takes a unit of work and commits explicitly.
+cancelling, deleting. Each use case takes a unit of work and commits explicitly.
 
 Whether two bookings of a staff member overlap is decided by the database (models.NO_OVERLAP),
 never by a read-then-write check, so concurrent bookings cannot both win.
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
 from bookings import events, repository
-from bookings.domain.appointments import Quote, client_change_problem, fair_order, request_fingerprint
+from bookings.domain.appointments import ONLINE_SOURCES, Quote, client_change_problem, fair_order, request_fingerprint
 from bookings.domain.commands import (
     Cancel,
     CreateAppointment,
@@ -21,9 +21,10 @@ from bookings.domain.commands import (
     SetVisitStatus,
 )
 from bookings.domain.links import InvalidLink, read_link, sign_link
-from bookings.domain.model import Appointment, new_appointment
+from bookings.domain.model import Actor, Appointment, new_appointment
 from bookings.exceptions import ChangesClosed, NothingToChange, SlotTaken, StaleVersion
 from bookings.handlers.common import QuoteAppointment, catalogue, now, quotes
+from bookings.handlers.online_clients import Clients, online_client
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import InvalidInput, NotFound
 from salon_infra.extra_fields import check_values
@@ -43,29 +44,49 @@ class Deletion:
 
 
 def create_appointment(
-    uow: UnitOfWork, quote_appointment: QuoteAppointment, link_secret: str, company_id: int, command: CreateAppointment
+    uow: UnitOfWork,
+    quote_appointment: QuoteAppointment,
+    link_secret: str,
+    company_id: int,
+    command: CreateAppointment,
+    *,
+    clients: Clients | None = None,
+    token_secret: str | None = None,
 ) -> Booked:
-    """Book the first free candidate staff member; replay the earlier result for a known idempotency key."""
+    """Book the first free candidate staff member; replay the earlier result for a known idempotency key.
+
+    An online booking (no client_id) is checked whole first (contact fields, time, phone
+    confirmation), and only then is the client's card found or created (see online_clients)."""
     # What the caller asked for, with the instant in UTC: "any specialist" stays "any" however
-    # the retry is resolved, and 10:00+01:00 is 09:00Z.
+    # the retry is resolved, and 10:00+01:00 is 09:00Z. A fresh proof of the phone is the same request.
     fingerprint = request_fingerprint(
-        {**asdict(command), "idempotency_key": None, "starts_at": command.starts_at.astimezone(UTC)}
-    )
-    if command.idempotency_key and (earlier := replay(uow, company_id, command.idempotency_key, fingerprint)):
-        return Booked(earlier, sign_link(link_secret, company_id, earlier.id), replayed=True)
-    with uow:
+        {**asdict(command), "idempotency_key": None, "online_client": without_proofs(command.online_client),
+         "starts_at": command.starts_at.astimezone(UTC)}
+    )  # fmt: skip
+    online = command.source in ONLINE_SOURCES
+    with uow:  # one read for all the checks that need the database
+        if command.idempotency_key and (earlier := earlier_booking(uow, company_id, command.idempotency_key,
+                                                                   fingerprint)):  # fmt: skip
+            return Booked(earlier, sign_link(link_secret, company_id, earlier.id), replayed=True)
         repository.require_category(uow.session, company_id, command.category_id)
-        extra_fields = _checked_extra_fields(uow, company_id, command.extra_fields, {})
-    candidates = quotes(
+        extra_fields = _checked_extra_fields(uow, company_id, command.extra_fields, {}, required=not online)
+    candidates, rules = quotes(
         quote_appointment,
         company_id,
         staff_member_ids=command.staff_member_ids,
         service_ids=command.service_ids,
         starts_at=command.starts_at,
         source=command.source,
+        contact=_contact(command) if command.client_id is None and online else None,
+    )
+    client_id, client = command.client_id, command.client
+    if client_id is None:
+        client_id, client = online_client(clients, token_secret, company_id, client, command.online_client, rules)
+    booking = replace(
+        command, client_id=client_id, client=client, created_by=command.created_by or Actor("client", client_id)
     )
     for quote in _least_booked_first(uow, company_id, candidates):
-        appointment = _appointment_of(company_id, command, quote, fingerprint, extra_fields)
+        appointment = _appointment_of(company_id, booking, quote, fingerprint, extra_fields)
         try:
             with uow:
                 uow.session.add(appointment)
@@ -84,6 +105,17 @@ def create_appointment(
     raise SlotTaken()
 
 
+def _contact(command: CreateAppointment) -> dict:
+    """What an online client typed in, for the salon's required and hidden contact fields."""
+    client = command.client
+    return {"comment": command.comment, "email": client.email, "last_name": client.last_name,
+            "middle_name": client.middle_name}  # fmt: skip
+
+
+def without_proofs(online) -> dict | None:
+    return None if online is None else {**asdict(online), "phone_token": None, "device_token": None}
+
+
 def _appointment_of(company_id, command: CreateAppointment, quote: Quote, fingerprint, extra_fields) -> Appointment:
     client = command.client
     appointment = new_appointment(
@@ -98,6 +130,7 @@ def _appointment_of(company_id, command: CreateAppointment, quote: Quote, finger
         now=now(),
         client_name=client.name if client else None,
         client_phone=client.phone if client else None,
+        client_email=client.email if client else None,
         comment=command.comment,
         visit_status=command.visit_status,
         category_id=command.category_id,
@@ -205,7 +238,7 @@ def reschedule_appointment(
         source=command.source,
         new_booking=False,
         field="starts_at",
-    ) if service_ids else [Quote(staff_member_id, command.starts_at, command.starts_at + length, ())]  # fmt: skip
+    )[0] if service_ids else [Quote(staff_member_id, command.starts_at, command.starts_at + length, ())]  # fmt: skip
     with uow:
         appointment = repository.get_appointment(uow.session, company_id, appointment_id, for_update=True)
         durations = {line.service_id: line.duration_minutes for line in quote.services}
@@ -240,16 +273,6 @@ def check_client_change(appointment: Appointment, cutoff_minutes: int) -> None:
     problem = client_change_problem(appointment.starts_at, now(), cutoff_minutes)
     if problem:
         raise ChangesClosed(problem)
-
-
-def record_payment(uow: UnitOfWork, company_id: int, appointment_id: int, amount: int) -> Appointment:
-    """Money taken for a booking (by hand for now; the payments service will report it later)."""
-    with uow:
-        appointment = repository.get_appointment(uow.session, company_id, appointment_id, for_update=True)
-        appointment.pay(amount)
-        appointment.touch(now())
-        uow.commit()
-    return appointment
 
 
 def get_appointment(uow: UnitOfWork, company_id: int, appointment_id: int) -> Appointment:
@@ -303,13 +326,18 @@ def appointment_by_link(uow: UnitOfWork, link_secret: str, token: str) -> Appoin
 def replay(uow: UnitOfWork, company_id: int, key: str, fingerprint: str) -> Appointment | None:
     """The booking made earlier with this idempotency key, if any (usually none: a cheap lookup)."""
     with uow:
-        earlier = repository.appointment_by_key(uow.session, company_id, key)
-        if earlier is None:
-            return None
-        earlier_id, earlier_fingerprint = earlier
-        if earlier_fingerprint != fingerprint:
-            raise InvalidInput.field("idempotency_key", "was already used for a different booking")
-        return repository.get_appointment(uow.session, company_id, earlier_id)
+        return earlier_booking(uow, company_id, key, fingerprint)
+
+
+def earlier_booking(uow: UnitOfWork, company_id: int, key: str, fingerprint: str) -> Appointment | None:
+    """As replay, in the caller's unit of work."""
+    earlier = repository.appointment_by_key(uow.session, company_id, key)
+    if earlier is None:
+        return None
+    earlier_id, earlier_fingerprint = earlier
+    if earlier_fingerprint != fingerprint:
+        raise InvalidInput.field("idempotency_key", "was already used for a different booking")
+    return repository.get_appointment(uow.session, company_id, earlier_id)
 
 
 def _least_booked_first(uow: UnitOfWork, company_id: int, candidates: list[Quote]) -> list[Quote]:
@@ -321,11 +349,12 @@ def _least_booked_first(uow: UnitOfWork, company_id: int, candidates: list[Quote
     return [by_staff[staff_id] for staff_id in fair_order(list(by_staff), booked)]
 
 
-def _checked_extra_fields(uow: UnitOfWork, company_id: int, values: dict, current: dict) -> dict:
+def _checked_extra_fields(uow: UnitOfWork, company_id: int, values: dict, current: dict, required=True) -> dict:
+    """The values after the change, checked; online bookings need not fill in staff's required fields."""
     definitions = repository.extra_fields(uow.session, company_id)
     if not values and not definitions:
         return dict(current)
-    merged, problems = check_values(definitions, values, current)
+    merged, problems = check_values(definitions, values, current, enforce_required=required)
     if problems:
         raise InvalidInput(f"invalid extra_fields: {', '.join(sorted(problems))}", {"extra_fields": problems})
     return merged

@@ -1,6 +1,7 @@
 """What the bookings use cases share: asking scheduling for quotes, and the clock."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bookings.domain.appointments import ONLINE_SOURCES, Quote, checks_working_hours
@@ -15,6 +16,14 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class OnlineRules:
+    """What the salon's online booking settings ask of a booking made online."""
+
+    sms_confirmation: bool = False
+    remember_device: bool = False
+
+
 def quotes(
     quote_appointment: QuoteAppointment,
     company_id: int,
@@ -25,24 +34,39 @@ def quotes(
     source: str,
     new_booking: bool = True,
     field: str = "staff_member_ids",
-) -> list[Quote]:
-    """Scheduling's quotes for the candidates (all eligible staff when none are named);
-    InvalidInput on `field` with everyone's reason when nobody can take it."""
-    answer = quote_appointment(
-        company_id,
-        {
-            "staff_member_ids": list(staff_member_ids) if staff_member_ids else None,
-            "service_ids": list(service_ids),
-            "starts_at": starts_at.isoformat(),
-            "enforce_working_hours": checks_working_hours(source),
-            "online": source in ONLINE_SOURCES,
-            "new_booking": new_booking,
-        },
-    )
+    contact: dict | None = None,
+) -> tuple[list[Quote], OnlineRules]:
+    """Scheduling's quotes for the candidates (all eligible staff when none are named), and the
+    online rules; InvalidInput on `field` with everyone's reason when nobody can take it. With
+    `contact` (an online client's), scheduling checks the salon's contact fields in the same call:
+    a problem with the comment names `comment`, the others `client.<field>`."""
+    query = {
+        "staff_member_ids": list(staff_member_ids) if staff_member_ids else None,
+        "service_ids": list(service_ids),
+        "starts_at": starts_at.isoformat(),
+        "enforce_working_hours": checks_working_hours(source),
+        "online": source in ONLINE_SOURCES,
+        "new_booking": new_booking,
+    }
+    try:
+        answer = quote_appointment(company_id, {**query, "contact": contact} if contact is not None else query)
+    except InvalidInput as problem:
+        raise (nest_contact_problems(problem) if contact is not None else problem) from None
     if not answer["quotes"]:
         problems = [f"staff member {staff_id}: {reason}" for staff_id, reason in answer["problems"].items()]
         raise InvalidInput("nobody can take this booking", {field: problems or ["nobody performs these services"]})
-    return [_quote(entry) for entry in answer["quotes"]]
+    rules = OnlineRules(**(answer.get("rules") or {}))
+    return [_quote(entry) for entry in answer["quotes"]], rules
+
+
+CONTACT_FIELDS = ("email", "last_name", "middle_name")
+
+
+def nest_contact_problems(problem: InvalidInput) -> InvalidInput:
+    """Scheduling names the contact fields by themselves; the booking has them under `client`."""
+    errors = dict(problem.errors)
+    client = {name: errors.pop(name) for name in CONTACT_FIELDS if name in errors}
+    return InvalidInput(problem.message, {**errors, **({"client": client} if client else {})})
 
 
 def catalogue(

@@ -5,7 +5,8 @@ live ones into the event's `seats_taken`, which a CHECK keeps within its capacit
 last seats therefore makes exactly as many seats as were free; the others get NoFreeSeat.
 """
 
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
@@ -16,8 +17,9 @@ from bookings.domain.commands import BookSeat, ChangeGroupEvent, CreateGroupEven
 from bookings.domain.links import sign_link
 from bookings.domain.model import Actor, Appointment, GroupEvent
 from bookings.exceptions import AppointmentClosed, NothingToChange
-from bookings.handlers.appointments import Booked, replay
-from bookings.handlers.common import QuoteAppointment, now, quotes
+from bookings.handlers.appointments import Booked, replay, without_proofs
+from bookings.handlers.common import OnlineRules, QuoteAppointment, nest_contact_problems, now, quotes
+from bookings.handlers.online_clients import Clients, online_client
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import InvalidInput
 
@@ -31,7 +33,7 @@ class EventWithSeats:
 def create_group_event(
     uow: UnitOfWork, quote_appointment: QuoteAppointment, company_id: int, command: CreateGroupEvent
 ) -> GroupEvent:
-    [quote] = quotes(
+    [quote], _ = quotes(
         quote_appointment,
         company_id,
         staff_member_ids=[command.staff_member_id],
@@ -133,11 +135,44 @@ def cancel_group_event(uow: UnitOfWork, company_id: int, event_id: int, actor: A
     return EventWithSeats(event, [])
 
 
-def book_seat(uow: UnitOfWork, link_secret: str, company_id: int, event_id: int, command: BookSeat) -> Booked:
-    """A client's seat; a repeated request with the same idempotency key replays the first answer."""
-    fingerprint = request_fingerprint({**asdict(command), "idempotency_key": None, "group_event_id": event_id})
+CheckContact = Callable[[int, dict], dict]
+"""scheduling.check_online_contact(company_id, contact) -> the online rules, or InvalidInput"""
+
+
+def book_seat(
+    uow: UnitOfWork,
+    link_secret: str,
+    company_id: int,
+    event_id: int,
+    command: BookSeat,
+    *,
+    clients: Clients | None = None,
+    token_secret: str | None = None,
+    check_contact: CheckContact | None = None,
+) -> Booked:
+    """A client's seat; a repeated request with the same idempotency key replays the first answer.
+    Online (no client_id), the salon's contact fields and phone confirmation are checked first, and
+    only then is the client's card found or created."""
+    fingerprint = request_fingerprint(
+        {**asdict(command), "idempotency_key": None, "group_event_id": event_id,
+         "online_client": without_proofs(command.online_client)}
+    )  # fmt: skip
     if command.idempotency_key and (earlier := replay(uow, company_id, command.idempotency_key, fingerprint)):
         return Booked(earlier, sign_link(link_secret, company_id, earlier.id), replayed=True)
+    if command.client_id is None:
+        with uow:
+            _open_to(command.source, repository.get_group_event(uow.session, company_id, event_id))
+        client = command.client
+        contact = {"comment": command.comment, "email": client.email, "last_name": client.last_name,
+                   "middle_name": client.middle_name}  # fmt: skip
+        try:
+            settings = check_contact(company_id, contact)
+        except InvalidInput as problem:
+            raise nest_contact_problems(problem) from None
+        rules = OnlineRules(settings["sms_confirmation"], settings["remember_device"])
+        client_id, client = online_client(clients, token_secret, company_id, client, command.online_client, rules)
+        command = replace(command, client_id=client_id, client=client,
+                          created_by=command.created_by or Actor("client", client_id))  # fmt: skip
     try:
         with uow:
             seat = _take_seat(uow, company_id, event_id, command, fingerprint)
@@ -152,11 +187,15 @@ def book_seat(uow: UnitOfWork, link_secret: str, company_id: int, event_id: int,
     return Booked(seat, link, replayed=False)
 
 
+def _open_to(source: str, event: GroupEvent) -> None:
+    if source in ONLINE_SOURCES and event.starts_at <= now():
+        raise AppointmentClosed("this group event has already started", {"group_event_id": ["Already started."]})
+
+
 def _take_seat(uow: UnitOfWork, company_id: int, event_id: int, command: BookSeat, fingerprint: str) -> Appointment:
     event = repository.get_group_event(uow.session, company_id, event_id)
     moment = now()
-    if command.source in ONLINE_SOURCES and event.starts_at <= moment:
-        raise AppointmentClosed("this group event has already started", {"group_event_id": ["Already started."]})
+    _open_to(command.source, event)
     client = command.client
     seat = event.seat(
         client_id=command.client_id,
@@ -165,6 +204,7 @@ def _take_seat(uow: UnitOfWork, company_id: int, event_id: int, command: BookSea
         now=moment,
         client_name=client.name if client else None,
         client_phone=client.phone if client else None,
+        client_email=client.email if client else None,
         comment=command.comment,
         idempotency_key=command.idempotency_key,
         request_fingerprint=fingerprint,

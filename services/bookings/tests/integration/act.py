@@ -1,7 +1,9 @@
 """The bookings use cases as the tests call them: with dicts, as callers send them over RPC, made
 into the handlers' commands by the service's own schemas."""
 
-from bookings.handlers import appointments, overview
+import itertools
+
+from bookings.handlers import appointments, overview, payments_copy
 from bookings.schemas import CancelSchema, CreateAppointmentSchema, DeleteAppointmentsSchema, RescheduleSchema
 
 
@@ -38,7 +40,15 @@ def list_appointments(uow, company_id, query: dict):
                                                             **query})  # fmt: skip
 
 
-record_payment = appointments.record_payment
 get_appointment = appointments.get_appointment
 appointment_by_link = appointments.appointment_by_link
 list_overview = overview.list_overview
+
+
+_bill_versions = itertools.count(1)
+
+
+def copy_bill(uow, company_id, appointment_id, paid, sales_total=0) -> bool:
+    """What payments' bill_changed event does to bookings' copy of the visit's bill."""
+    bill = {"appointment_id": appointment_id, "paid": paid, "sales_total": sales_total, "version": next(_bill_versions)}
+    return payments_copy.record_bill(uow, company_id, bill)

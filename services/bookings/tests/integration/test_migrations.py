@@ -1,11 +1,13 @@
 """Migrations on both databases: down and up again, matching the models, and 0003's backfill."""
 
+import json
 import warnings
 from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, text
+from sqlalchemy import inspect as sa_inspect
 from tests.integration import act as handlers
 from tests.integration.test_handlers import book
 from tests.integration.test_overview import overview
@@ -88,3 +90,43 @@ def test_the_overview_runs_on_sqlite_too(tmp_path, scheduling):
                       cursor=first["next_cursor"])  # fmt: skip
     assert [row["id"] for row in first["rows"] + second["rows"]] == made[::-1]
     engine.dispose()
+
+
+def test_0007_sends_the_money_held_here_to_payments_once_and_drops_the_refund_mark(empty_database):
+    upgrade("bookings", empty_database, "0006")
+    engine = create_engine(with_driver(empty_database))
+    with engine.begin() as connection:
+        for appointment_id, paid, refund, cancelled in ((1, 2500, None, None), (2, 0, None, None),
+                                                        (3, 3000, "manual_refund_required", AT)):  # fmt: skip
+            connection.execute(
+                text(
+                    "INSERT INTO appointments (id, company_id, client_id, staff_member_id, starts_at, ends_at, "
+                    "comment, source, created_by_kind, created_by_id, visit_status, version, created_at, "
+                    "updated_at, total_price, paid_amount, refund_status, cancelled_at) VALUES (:id, 1, 1, :id, "
+                    ":at, :end, '', 'admin', 'user', 1, 'pending', 4, :at, :at, 3000, :paid, :refund, :cancelled)"
+                ),
+                {"id": appointment_id, "at": AT, "end": AT.replace(hour=11), "paid": paid, "refund": refund,
+                 "cancelled": cancelled},
+            )  # fmt: skip
+            connection.execute(
+                text("INSERT INTO appointment_services (appointment_id, company_id, service_id, title, "
+                     "duration_minutes, price, subtotal, total, position) VALUES (:id, 1, 9, 'Cut', 60, 3000, 3000, "
+                     "3000, 0)"),
+                {"id": appointment_id},
+            )  # fmt: skip
+    upgrade("bookings", empty_database)
+    with engine.connect() as connection:
+        carried_over = text(
+            "SELECT body FROM outbox WHERE event_type = 'appointment_payments_carried_over' ORDER BY id"
+        )
+        bodies = [json.loads(row.body) for row in connection.execute(carried_over)]
+        columns = {column["name"] for column in sa_inspect(connection).get_columns("appointments")}
+    engine.dispose()
+    assert [(b["data"]["appointment"]["id"], b["data"]["paid_amount"], b["data"]["refund_status"]) for b in bodies] == [
+        (1, 2500, None), (3, 3000, "manual_refund_required"),
+    ]  # fmt: skip
+    carried = bodies[1]["data"]["appointment"]
+    assert (carried["state"], carried["version"], carried["company_id"]) == ("cancelled", 4, 1)
+    assert carried["services"][0]["total"] == 3000 and carried["starts_at"].endswith("+00:00")
+    assert "refund_status" not in columns and {"sales_total", "bill_version"} <= columns
+    assert drift(empty_database) == []

@@ -78,7 +78,7 @@ def salon(uow, scheduling, company_id):
         uow, scheduling, company_id, created_at=JANUARY + 3 * day, client=ZOE, staff=(6,), services=(1, 2),
         starts_at=MONDAY_10 + 3 * day, source="mobile", by={"kind": "user", "id": 2},
     )  # fmt: skip
-    handlers.record_payment(uow, company_id, b.zoe, 5000)
+    handlers.copy_bill(uow, company_id, b.zoe, 5000)
     with uow:
         uow.session.execute(update(Appointment).where(Appointment.id == b.zoe).values(visit_status="arrived"))
         uow.commit()

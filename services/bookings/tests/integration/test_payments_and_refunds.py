@@ -1,11 +1,12 @@
-"""Prepayment asked by scheduling's quote, payments recorded by hand, and refunds left to an administrator."""
+"""Prepayment asked by scheduling's quote; the copy of each visit's bill that payments' events keep
+(paid, and sold beyond the service lines), newest version only; refunds are payments' to mark."""
 
-import pytest
 from tests.integration import act as handlers
+from tests.integration.rpc import rpc
 from tests.integration.test_handlers import SECRET, STAFF_ACTOR, book, events_for
+from tests.integration.test_overview import overview
 
 from bookings.models import Appointment
-from salon_infra.errors import InvalidInput
 
 
 def test_the_quote_decides_whether_a_booking_must_be_prepaid(uow, scheduling, company_id):
@@ -14,25 +15,46 @@ def test_the_quote_decides_whether_a_booking_must_be_prepaid(uow, scheduling, co
     assert book(uow, scheduling, company_id, staff=(6,)).appointment.prepayment_required is True
 
 
-def test_payments_add_up_and_never_exceed_the_price(uow, scheduling, company_id):
+def bill_changed(company_id, appointment_id, paid, sales_total, version) -> dict:
+    """payments' event, as its relay publishes it."""
+    bill = {"appointment_id": appointment_id, "company_id": company_id, "services_total": 2500,
+            "sales_total": sales_total, "total": 2500 + sales_total, "paid": paid, "due": 0,
+            "payment_status": "paid", "refund_status": None, "version": version}  # fmt: skip
+    return {"event_id": "e", "event_type": "bill_changed", "company_id": company_id,
+            "occurred_at": "2027-01-01T00:00:00+00:00", "data": {"bill": bill}}  # fmt: skip
+
+
+def test_the_bills_copy_keeps_the_newest_version_and_counts_what_else_was_sold(uow, scheduling, company_id):
     appointment = book(uow, scheduling, company_id).appointment  # one service at 2500
-    assert appointment.payment_status == "not_paid"
-    assert handlers.record_payment(uow, company_id, appointment.id, 1000).payment_status == "partly_paid"
-    with pytest.raises(InvalidInput) as refused:
-        handlers.record_payment(uow, company_id, appointment.id, 1501)
-    assert refused.value.errors == {"amount": ["Only 1500 is still due."]}
-    paid = handlers.record_payment(uow, company_id, appointment.id, 1500)
-    assert (paid.paid_amount, paid.payment_status) == (2500, "paid")
+    service = rpc(uow, scheduling)
+    service.on_bill_changed(bill_changed(company_id, appointment.id, 2500, 1500, version=3))
+    service.on_bill_changed(bill_changed(company_id, appointment.id, 4000, 1500, version=4))
+    service.on_bill_changed(bill_changed(company_id, appointment.id, 0, 0, version=2))  # late: ignored
+    service.on_bill_changed(bill_changed(company_id, appointment.id, 0, 0, version=4))  # repeated: ignored
+    stored = handlers.get_appointment(uow, company_id, appointment.id)
+    assert (stored.paid_amount, stored.sales_total, stored.bill_version) == (4000, 1500, 4)
+    assert (stored.due, stored.payment_status) == (0, "paid")
+    paid = [row["id"] for row in overview(uow, company_id, paid="paid_in_full")["rows"]]
+    assert appointment.id in paid
+    service.on_bill_changed(bill_changed(company_id, appointment.id, 2500, 1500, version=5))  # a payment deleted
+    assert appointment.id not in [row["id"] for row in overview(uow, company_id, paid="paid_in_full")["rows"]]
+    assert [e["event_type"] for e in events_for(uow, appointment.id)] == ["appointment_created"]  # no echo
 
 
-def test_cancelling_a_paid_booking_marks_it_for_a_manual_refund(uow, scheduling, company_id):
+def test_another_companys_bill_and_malformed_events_change_nothing(uow, scheduling, company_id):
+    appointment = book(uow, scheduling, company_id).appointment
+    service = rpc(uow, scheduling)
+    service.on_bill_changed(bill_changed(company_id + 1, appointment.id, 2500, 0, version=2))
+    service.on_bill_changed({"company_id": company_id, "data": {"bill": {"appointment_id": appointment.id}}})
+    service.on_bill_changed("nonsense")
+    assert handlers.get_appointment(uow, company_id, appointment.id).paid_amount == 0
+
+
+def test_cancelling_a_paid_booking_leaves_the_money_as_it_was(uow, scheduling, company_id):
     paid = book(uow, scheduling, company_id).appointment
-    handlers.record_payment(uow, company_id, paid.id, 2500)
-    unpaid = book(uow, scheduling, company_id, staff=(6,)).appointment
+    handlers.copy_bill(uow, company_id, paid.id, 2500)
     cancelled = handlers.cancel_appointment(uow, company_id, paid.id, {"kind": "client", "id": 11})
-    assert cancelled.refund_status == "manual_refund_required"
-    assert cancelled.paid_amount == 2500  # nothing was refunded by itself
-    assert handlers.cancel_appointment(uow, company_id, unpaid.id, STAFF_ACTOR).refund_status is None
+    assert cancelled.paid_amount == 2500  # nothing refunded by itself: payments marks it for an administrator
 
 
 def test_the_created_event_carries_the_clients_link(uow, scheduling, company_id):
@@ -42,8 +64,9 @@ def test_the_created_event_carries_the_clients_link(uow, scheduling, company_id)
     assert handlers.appointment_by_link(uow, SECRET, created["data"]["link_token"]).id == booked.appointment.id
 
 
-def test_refunds_are_never_automatic_for_unpaid_bookings(uow, scheduling, company_id):
-    appointment = book(uow, scheduling, company_id).appointment
+def test_a_new_booking_has_nothing_paid(uow, scheduling, company_id):
+    appointment = book(uow, scheduling, company_id, staff=(6,)).appointment
+    handlers.cancel_appointment(uow, company_id, appointment.id, STAFF_ACTOR)
     with uow:
         stored = uow.session.get(Appointment, appointment.id)
-        assert stored.refund_status is None and stored.paid_amount == 0
+        assert (stored.paid_amount, stored.sales_total, stored.bill_version) == (0, 0, 0)

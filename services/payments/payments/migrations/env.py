@@ -1,4 +1,4 @@
-from payments.models import Base
+from payments.models import metadata
 from salon_infra.migrations import run_env
 
-run_env(Base.metadata)
+run_env(metadata)

@@ -23,6 +23,7 @@ from scheduling.domain.online_booking import (
     NO_OVERRIDE,
     OnlineBookingRules,
     SlotTiming,
+    contact_problems,
     effective_timing,
     online_pool,
     prepayment_required,
@@ -52,6 +53,7 @@ class Quote:
 class Quotes:
     quotes: list[Quote]
     problems: dict[str, str]
+    rules: object = None  # the online booking rules, for an online quote
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,7 @@ def quote_appointment(
     enforce_working_hours: bool,
     online: bool,
     new_booking: bool = True,
+    contact: dict | None = None,
 ) -> Quotes:
     """What each staff member would do, for how long and at what price, starting at `starts_at`.
 
@@ -225,12 +228,17 @@ def quote_appointment(
     nobody can start in the past or within the buffer time. With `enforce_working_hours` the
     appointment fits the working hours and misses breaks and group events; other appointments
     are not checked: the bookings service enforces that they do not overlap.
+
+    With `contact` (what a client typed in online), the salon's required and hidden contact fields
+    are checked first (InvalidInput naming each), so one call both checks and quotes a booking.
     """
     now = datetime.now(UTC)
     with uow:
         session = uow.session
         state = SCHEDULES.get(session, company_id)
         schedule, tz, rules = state.schedule, state.tz, state.rules
+        if contact is not None and (problems := contact_problems(rules, contact)):
+            raise InvalidInput("missing or unexpected contact details", problems)
         services = schedule.services_for(service_ids)
         any_specialist = staff_member_ids is None
         if online:
@@ -246,7 +254,7 @@ def quote_appointment(
             for busy in availability.breaks_and_group_events(session, company_id, known, starts_at, latest_end):
                 blocking[busy.staff_member_id].append(busy)
     if online and (problem := _too_soon(starts_at, now, rules)):
-        return Quotes([], {str(staff_member_id): problem for staff_member_id in staff_member_ids})
+        return Quotes([], {str(staff_member_id): problem for staff_member_id in staff_member_ids}, rules)
     quotes, problems = [], {}
     for staff_member_id in staff_member_ids:
         performer = schedule.performers.get(staff_member_id)
@@ -267,7 +275,7 @@ def quote_appointment(
             quotes.append(replace(quote, prepayment_required=prepaid))
         else:
             problems[str(staff_member_id)] = problem
-    return Quotes(quotes, problems)
+    return Quotes(quotes, problems, rules if online else None)
 
 
 def _too_soon(starts_at: datetime, now: datetime, rules: OnlineBookingRules) -> str | None:

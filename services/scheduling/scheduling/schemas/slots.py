@@ -7,7 +7,7 @@ a schema: it can hold thousands of slots, and it is the hot path.
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
 
 from scheduling.domain.slots import DaySlots
 from scheduling.schemas.common import company_id, record_id, service_ids, unique_ids
@@ -63,6 +63,17 @@ class QuoteQuerySchema(Schema):
     enforce_working_hours = fields.Boolean(load_default=True)
     online = fields.Boolean(load_default=True)
     new_booking = fields.Boolean(load_default=True, metadata={"description": "false: moving a booking"})
+    contact = fields.Nested(
+        "QuoteContactSchema", load_default=None, allow_none=True,
+        metadata={"description": "what a client typed in online: checked against the required and hidden fields"},
+    )  # fmt: skip
+
+
+class QuoteContactSchema(Schema):
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=1000))
+    email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=254))
+    last_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    middle_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
 class QuotedServiceSchema(Schema):
@@ -81,6 +92,20 @@ class QuoteSchema(Schema):
     prepayment_required = fields.Boolean()
 
 
+class QuoteRulesSchema(Schema):
+    """The online booking rules that apply to making the booking (online quotes only)."""
+
+    sms_confirmation = fields.Boolean()
+    remember_device = fields.Function(lambda rules: rules.remembers_device())
+
+
 class QuotesSchema(Schema):
     quotes = fields.List(fields.Nested(QuoteSchema))
     problems = fields.Dict(keys=fields.String(), values=fields.String())
+    rules = fields.Nested(QuoteRulesSchema, allow_none=True, metadata={"description": "online quotes only"})
+
+    @post_dump
+    def only_online_rules(self, data, **_):
+        if data.get("rules") is None:
+            data.pop("rules", None)
+        return data

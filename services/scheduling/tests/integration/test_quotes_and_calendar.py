@@ -8,6 +8,9 @@ from salon_infra.errors import InvalidInput
 TUESDAY = a_future(1)
 
 
+OFF = {"sms_confirmation": False, "remember_device": False}  # the online rules of a salon as it opens
+
+
 def quote(api, company_id, staff_member_ids, service_ids, wall, enforce=True, online=True, day=TUESDAY):
     query = {
         "staff_member_ids": staff_member_ids,
@@ -119,7 +122,7 @@ def test_services_not_bookable_online_and_unknown_ones(api, salon, team):
     anna, *_ = team
     hidden = salon.service("Hidden", 30, staff=[anna["id"]], bookable_online=False)
     answer = quote(api, salon.company_id, [anna["id"]], [hidden["id"]], "10:00")
-    assert answer == {"quotes": [], "problems": {str(anna["id"]): "Hidden cannot be booked online"}}
+    assert answer == {"quotes": [], "problems": {str(anna["id"]): "Hidden cannot be booked online"}, "rules": OFF}
     assert quote(api, salon.company_id, [anna["id"]], [hidden["id"]], "10:00", online=False)["quotes"] != []
     with pytest.raises(InvalidInput) as problem:
         quote(api, salon.company_id, [anna["id"]], [999_999_999], "10:00")
@@ -169,7 +172,7 @@ def test_online_nobody_can_start_in_the_past_but_staff_may_record_it(api, salon,
     anna, *_, cut, _ = team
     yesterday = date.today() - timedelta(days=1)
     online = quote(api, salon.company_id, [anna["id"]], [cut["id"]], "10:00", day=yesterday)
-    assert online == {"quotes": [], "problems": {str(anna["id"]): "That time has passed."}}
+    assert online == {"quotes": [], "problems": {str(anna["id"]): "That time has passed."}, "rules": OFF}
     by_staff = quote(
         api, salon.company_id, [anna["id"]], [cut["id"]], "10:00", day=yesterday, enforce=False, online=False
     )
@@ -185,3 +188,22 @@ def test_no_staff_named_quotes_everyone_who_can(api, salon, team):
     query["starts_at"] = at(TUESDAY, "10:00").isoformat()
     online = api.quote_appointment(salon.company_id, query)
     assert [q["staff_member_id"] for q in online["quotes"]] == [anna["id"]]  # Ben is not bookable online
+
+
+def test_an_online_quote_checks_the_contact_fields_and_says_the_rules(api, salon, team):
+    anna, _, _, _, cut, _ = team
+    api.update_online_booking_settings(
+        salon.company_id, {"email_field": "required", "comment_field": "hidden", "sms_confirmation": True}
+    )
+    query = {
+        "staff_member_ids": [anna["id"]],
+        "service_ids": [cut["id"]],
+        "starts_at": at(TUESDAY, "10:00").isoformat(),
+    }
+    with pytest.raises(InvalidInput) as refused:
+        api.quote_appointment(salon.company_id, {**query, "contact": {"comment": "hi", "email": None}})
+    assert set(refused.value.errors) == {"comment", "email"}
+    answer = api.quote_appointment(salon.company_id, {**query, "contact": {"email": "a@example.com"}})
+    assert answer["quotes"] and answer["rules"] == {"sms_confirmation": True, "remember_device": False}
+    staff = api.quote_appointment(salon.company_id, {**query, "online": False, "enforce_working_hours": False})
+    assert "rules" not in staff

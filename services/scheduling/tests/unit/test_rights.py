@@ -22,6 +22,16 @@ def test_the_calendar_rights_follow_the_bookings_overview_in_the_catalogue():
     assert rights.rights_of("specialist", True, None) == ["calendar_own_column"]
 
 
+def test_the_checkout_rights_follow_taking_payments_and_an_administrator_holds_them():
+    names = list(rights.RIGHTS)
+    taking = names.index("take_payments")
+    assert names[taking : taking + 4] == [
+        "take_payments", "delete_payments", "sell_memberships_and_gift_cards", "manage_products_and_stock",
+    ]  # fmt: skip
+    assert set(names[taking : taking + 4]) <= set(rights.BUILT_IN_ROLES["administrator"])
+    assert not set(names[taking : taking + 4]) & set(rights.BUILT_IN_ROLES["specialist"])
+
+
 def test_a_custom_roles_rights_are_kept_in_catalogue_order_and_unknown_ones_dropped():
     assert rights.rights_of("Cashier", False, ["take_payments", "nonsense", "delete_bookings"]) == [
         "take_payments",
