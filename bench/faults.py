@@ -85,7 +85,7 @@ def main() -> None:
             log_dir=log_dir,
             jwt_secret="bench-jwt-secret-of-at-least-thirty-two-bytes",
             amqp_uris=proxies.uris(),
-            extra_env={"SMS_PROVIDER": "development"},
+            extra_env={"SMS_PROVIDER": "development", "SMS_DAILY_CAP": "1000000"},  # every booking confirmed
         )
         cluster.migrate()
         cluster.start()

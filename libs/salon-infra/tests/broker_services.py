@@ -11,7 +11,7 @@ from eventlet import patcher
 from nameko.timer import timer
 from nameko.web.handlers import http
 
-from salon_infra.nameko import BrokerLiveness, TimedRpcProxy, event_handler, rpc
+from salon_infra.nameko import BrokerLiveness, TimedRpcProxy, batch_event_handler, event_handler, rpc
 
 
 def record(kind: str, **fields) -> None:
@@ -64,6 +64,29 @@ class OtherService:
     @rpc
     def echo(self, value):
         return value
+
+    @http("GET", "/health/ready")
+    def ready(self, request):
+        return 200, "ok"
+
+
+class BatchService:
+    """Takes events in batches; a payload with "fail" fails its batch once, which comes back."""
+
+    name = "batch"
+
+    @rpc
+    def ping(self):
+        return "pong"
+
+    @batch_event_handler("source", "thing_happened", batch_size=5, linger=0.3, requeue_on_error=True)
+    def on_things(self, payloads):
+        failing = [p for p in payloads if p.get("fail") and not (Path(os.environ["RECORD_DIR"]) / "failed").exists()]
+        if failing:
+            (Path(os.environ["RECORD_DIR"]) / "failed").touch()
+            record("failed", payloads=payloads)
+            raise RuntimeError("the batch fails once")
+        record("batch", payloads=payloads)
 
     @http("GET", "/health/ready")
     def ready(self, request):

@@ -322,15 +322,39 @@ def test_mixing_namekos_own_consumers_with_ours_is_refused(vhost):
     container.kill()
 
 
-def publish_event(amqp_uri: str, payload: dict) -> None:
+def publish_event(amqp_uri: str, *payloads: dict) -> None:
     connection = pika.BlockingConnection(pika.URLParameters(amqp_uri))
     try:
         channel = connection.channel()
         channel.confirm_delivery()
         properties = pika.BasicProperties(content_type="application/json", delivery_mode=2)
-        channel.basic_publish("source.events", "thing_happened", json.dumps(payload), properties, mandatory=True)
+        for payload in payloads:
+            channel.basic_publish("source.events", "thing_happened", json.dumps(payload), properties, mandatory=True)
     finally:
         connection.close()
+
+
+def test_events_that_arrive_together_are_handled_in_batches_each_once(start, vhost):
+    batch = start("BatchService", through_proxy=False)
+    publish_event(vhost, *({"n": n} for n in range(12)))
+    handled = eventually(lambda: sum(len(b["payloads"]) for b in batch.records_of("batch")) >= 12 and batch, 10)
+    batches = [[p["n"] for p in b["payloads"]] for b in handled.records_of("batch")]
+    assert sorted(n for numbers in batches for n in numbers) == list(range(12))  # each once
+    assert len(batches) < 12 and max(map(len, batches)) <= 5, batches  # together, never over batch_size
+    started = time.time()
+    publish_event(vhost, {"n": 12})  # alone: handed over when its linger ends, not held for more
+    assert eventually(lambda: any(p["n"] == 12 for b in batch.records_of("batch") for p in b["payloads"]), 5)
+    assert time.time() - started < 2
+
+
+def test_a_batch_that_fails_comes_back_whole_and_is_handled_again(start, vhost):
+    batch = start("BatchService", through_proxy=False)
+    publish_event(vhost, {"n": 1}, {"n": 2, "fail": True}, {"n": 3})
+    assert eventually(lambda: sum(len(b["payloads"]) for b in batch.records_of("batch")) >= 3, 10)
+    [failed] = batch.records_of("failed")
+    handled = [p["n"] for b in batch.records_of("batch") for p in b["payloads"]]
+    assert sorted(handled) == [1, 2, 3]  # the failed batch's events all came back, and went through once
+    assert {p["n"] for p in failed["payloads"]} <= {1, 2, 3}
 
 
 def rabbitmqctl(*args: str) -> None:

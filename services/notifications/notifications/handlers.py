@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 
 from notifications.domain import messages
 from notifications.domain.channels import (
@@ -113,38 +112,58 @@ def notify_about_appointment(
     get_company: GetCompany,
     public_base_url: str | None = None,
 ) -> list[SentMessage]:
-    """Tell the client about their booked, moved or cancelled appointment, once per event.
+    """notify_about_appointments for one event."""
+    return notify_about_appointments(
+        uow, postbox, rules, [event], get_client=get_client, get_company=get_company, public_base_url=public_base_url
+    )
+
+
+def notify_about_appointments(
+    uow: UnitOfWork,
+    postbox: Postbox,
+    rules: SendingRules,
+    events: list[dict],
+    *,
+    get_client: GetClient,
+    get_company: GetCompany,
+    public_base_url: str | None = None,
+) -> list[SentMessage]:
+    """Tell each client about their booked, moved or cancelled appointment, once per event.
 
     Imported appointments notify nobody. The client's contact comes with the event (as the booking
     carries it); the salon's profile is looked up (and kept a while), outside the transaction; if
-    a service does not answer, the error requeues the event. The event is claimed and its messages
-    committed together; one message failing leaves the others to go out, and itself to be tried again."""
-    appointment = event["data"]["appointment"]
-    if appointment["source"] == IMPORTED:
-        log.info("no messages for imported appointment %s (event %s)", appointment["id"], event["event_id"])
-        return []
-    outgoing = _appointment_messages(event, get_client, get_company, public_base_url)
-    outgoing = [message for message in outgoing if message.channel in postbox.channels()]
-    if not outgoing:
+    a service does not answer, the error requeues the events. The events are claimed and their
+    messages committed together, in one transaction; then each message is handed over, and the
+    outcomes recorded together. One message failing leaves the others to go out, and itself to be
+    tried again."""
+    wanted = []
+    for event in events:
+        appointment = event["data"]["appointment"]
+        if appointment["source"] == IMPORTED:
+            log.info("no messages for imported appointment %s (event %s)", appointment["id"], event["event_id"])
+            continue
+        outgoing = _appointment_messages(event, get_client, get_company, public_base_url)
+        outgoing = [message for message in outgoing if message.channel in postbox.channels()]
+        if outgoing:
+            wanted.append((event, outgoing))
+    if not wanted:
         return []
     now = datetime.now(UTC)
+    added = []
     with uow:
-        try:
-            first_time = uow.claim_event(event["event_id"], CONSUMER)
-        except IntegrityError:  # a concurrent delivery of the same event claimed it first
-            first_time = False
-        if not first_time:
-            log.info("event %s already handled", event["event_id"])
-            return []
-        added = [
-            _add(uow, rules, event["company_id"], message, now, event["event_id"], refuse_over_cap=False)
-            for message in outgoing
-        ]
+        for event, outgoing in wanted:
+            # One statement: a concurrent delivery of the same event waits for the first to commit,
+            # and a redelivery in the same batch finds it claimed.
+            if not uow.claim_event(event["event_id"], CONSUMER):
+                log.info("event %s already handled", event["event_id"])
+                continue
+            added += [
+                (_add(uow, rules, event["company_id"], message, now, event["event_id"], refuse_over_cap=False),
+                 message.body)
+                for message in outgoing
+            ]  # fmt: skip
         uow.commit()
-    return [
-        _deliver_or_leave(uow, postbox, rules, message, text.body) if message.status == PENDING else message
-        for message, text in zip(added, outgoing, strict=True)
-    ]
+    return _deliver_all(uow, postbox, rules, added)
 
 
 def send_due_messages(uow: UnitOfWork, postbox: Postbox, rules: SendingRules, batch: int = 50) -> int:
@@ -152,8 +171,7 @@ def send_due_messages(uow: UnitOfWork, postbox: Postbox, rules: SendingRules, ba
     interrupted); how many were handed over. Safe with many replicas: each is taken by one."""
     handed_over = 0
     while taken := _take_due(uow, rules, datetime.now(UTC), batch):
-        for message in taken:
-            _deliver_or_leave(uow, postbox, rules, message, message.body)
+        _deliver_all(uow, postbox, rules, [(message, message.body) for message in taken])
         handed_over += len(taken)
         if len(taken) < batch:
             break
@@ -270,16 +288,31 @@ def _take_due(uow: UnitOfWork, rules: SendingRules, now: datetime, batch: int) -
 
 
 def _deliver_or_leave(uow: UnitOfWork, postbox: Postbox, rules: SendingRules, message: SentMessage, text: str):
-    """Hand the message over and record how it went. An unexpected error leaves it pending: its
-    lease runs out and the retry loop takes it again."""
-    try:
-        return _deliver(uow, postbox, rules, message, text)
-    except Exception:
-        log.exception("%s message %s interrupted; it is tried again when its lease ends", message.channel, message.id)
-        return message
+    """Hand the message over and record how it went (see _deliver_all)."""
+    return _deliver_all(uow, postbox, rules, [(message, text)])[0]
 
 
-def _deliver(uow: UnitOfWork, postbox: Postbox, rules: SendingRules, message: SentMessage, text: str):
+def _deliver_all(
+    uow: UnitOfWork, postbox: Postbox, rules: SendingRules, messages: list[tuple[SentMessage, str]]
+) -> list[SentMessage]:
+    """Hand each pending message over, then record every outcome in one transaction; the
+    messages as recorded, in order. An unexpected error leaves its message pending: its lease
+    runs out and the retry loop takes it again."""
+    outcomes = {}
+    for message, text in messages:
+        if message.status != PENDING:
+            continue
+        try:
+            outcomes[message.id] = _outcome(postbox, rules, message, text)
+        except Exception:
+            log.exception("%s message %s interrupted; it is tried again when its lease ends", message.channel,
+                          message.id)  # fmt: skip
+    recorded = _record_all(uow, outcomes)
+    return [recorded.get(message.id, message) for message, _ in messages]
+
+
+def _outcome(postbox: Postbox, rules: SendingRules, message: SentMessage, text: str) -> dict:
+    """Hand the message over: the changes that record how it went."""
     try:
         provider_message_id = _hand_over(postbox, message, text)
     except DeliveryFailed as problem:
@@ -289,30 +322,32 @@ def _deliver(uow: UnitOfWork, postbox: Postbox, rules: SendingRules, message: Se
             rules.policy, message.attempts, message.created_at, datetime.now(UTC), permanent=problem.permanent,
             sensitive=message.sensitive, not_configured=problem.not_configured,
         )  # fmt: skip
-        changes = {"status": outcome.status, "next_attempt_at": outcome.next_attempt_at, "error": outcome.error,
-                   "provider_error": str(problem)[:2000]}  # fmt: skip
-    else:
-        changes = {"status": SENT, "provider_message_id": provider_message_id, "sent_at": datetime.now(UTC),
-                   "next_attempt_at": None, "error": None}  # fmt: skip
-    return _record(uow, message.id, changes)
+        return {"status": outcome.status, "next_attempt_at": outcome.next_attempt_at, "error": outcome.error,
+                "provider_error": str(problem)[:2000]}  # fmt: skip
+    return {"status": SENT, "provider_message_id": provider_message_id, "sent_at": datetime.now(UTC),
+            "next_attempt_at": None, "error": None}  # fmt: skip
 
 
-def _record(uow: UnitOfWork, message_id: int, changes: dict) -> SentMessage:
-    """Write a hand-over's outcome; tried again briefly, since a message that went out but is still
-    pending would be handed over again when its lease ends."""
+def _record_all(uow: UnitOfWork, outcomes: dict[int, dict]) -> dict[int, SentMessage]:
+    """Write hand-overs' outcomes (message id: changes) together; tried again briefly, since a
+    message that went out but is still pending would be handed over again when its lease ends."""
+    if not outcomes:
+        return {}
     for wait in (*RECORD_TRIES, None):
         try:
             with uow:
-                recorded = uow.session.get(SentMessage, message_id)
-                for field, value in changes.items():
-                    setattr(recorded, field, value)
-                # Past the caller's deadline too: the message has gone, and the record must say so.
+                query = select(SentMessage).where(SentMessage.id.in_(outcomes))
+                recorded = {message.id: message for message in uow.session.scalars(query)}
+                for message_id, changes in outcomes.items():
+                    for field, value in changes.items():
+                        setattr(recorded[message_id], field, value)
+                # Past the caller's deadline too: the messages have gone, and the records must say so.
                 uow.session.commit()
                 return recorded
         except Exception:
             if wait is None:
                 raise
-            log.warning("recording message %s failed; trying again", message_id, exc_info=True)
+            log.warning("recording messages %s failed; trying again", sorted(outcomes), exc_info=True)
             time.sleep(wait)
     raise AssertionError("unreachable")
 

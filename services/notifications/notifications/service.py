@@ -18,7 +18,7 @@ from notifications.schemas import (
 )
 from salon_infra.dependencies import Database, HealthChecks, TimedRpcProxy
 from salon_infra.errors import InvalidInput
-from salon_infra.nameko import event_handler, rpc
+from salon_infra.nameko import batch_event_handler, rpc
 from salon_infra.validation import load
 
 log = logging.getLogger(__name__)
@@ -75,22 +75,24 @@ class NotificationsService(HealthChecks):
         """Messages to try again, and ones whose hand-over was interrupted; replicas share them."""
         handlers.send_due_messages(self.uow, self.postbox, self.rules)
 
-    @event_handler("bookings", "appointment_created", requeue_on_error=True)
-    @event_handler("bookings", "appointment_rescheduled", requeue_on_error=True)
-    @event_handler("bookings", "appointment_cancelled", requeue_on_error=True)
-    def on_appointment_changed(self, payload):
-        """Tell the client. A malformed event is logged and dropped: requeueing it would only
-        fail again. A neighbour that does not answer, or a database error, requeues it."""
-        try:
-            event = APPOINTMENT_EVENT.load(payload)
-        except ValidationError as problem:
-            log.error("dropping malformed appointment event %r: %s", payload, problem)
-            return
-        handlers.notify_about_appointment(
+    @batch_event_handler("bookings", "appointment_created", requeue_on_error=True)
+    @batch_event_handler("bookings", "appointment_rescheduled", requeue_on_error=True)
+    @batch_event_handler("bookings", "appointment_cancelled", requeue_on_error=True)
+    def on_appointment_changed(self, payloads):
+        """Tell the clients, the events that arrive together at once. A malformed event is logged
+        and dropped: requeueing it would only fail again. A neighbour that does not answer, or a
+        database error, requeues the batch (events already claimed send nothing again)."""
+        events = []
+        for payload in payloads:
+            try:
+                events.append(APPOINTMENT_EVENT.load(payload))
+            except ValidationError as problem:
+                log.error("dropping malformed appointment event %r: %s", payload, problem)
+        handlers.notify_about_appointments(
             self.uow,
             self.postbox,
             self.rules,
-            event,
+            events,
             get_client=self.clients.get_client,
             get_company=lambda company_id: self.companies(company_id, self.scheduling.get_company),
             public_base_url=self.public_base_url,

@@ -6,7 +6,7 @@ from marshmallow import ValidationError
 
 from salon_infra.dependencies import Database, HealthChecks
 from salon_infra.errors import InvalidInput
-from salon_infra.nameko import event_handler, rpc
+from salon_infra.nameko import batch_event_handler, rpc
 from salon_infra.validation import load
 from scheduling.domain import busy
 from scheduling.handlers import busy_times, calendar, hours, online_booking, services, slots, staff, users
@@ -321,33 +321,37 @@ class SchedulingService(HealthChecks):
 
     # ---------------------------------------------------------------- events
 
-    # Each keeps busy_times in step with bookings. A malformed event is logged and dropped:
-    # requeueing it would only fail again. Database errors requeue it.
+    # Each keeps busy_times in step with bookings, taking the events that arrive together in one
+    # statement. A malformed event is logged and dropped: requeueing it would only fail again.
+    # Database errors requeue the batch.
 
-    @event_handler("bookings", "appointment_created", requeue_on_error=True)
-    @event_handler("bookings", "appointment_rescheduled", requeue_on_error=True)
-    @event_handler("bookings", "appointment_cancelled", requeue_on_error=True)
-    @event_handler("bookings", "appointment_deleted", requeue_on_error=True)
-    @event_handler("bookings", "appointment_changed", requeue_on_error=True)
-    def on_appointment_changed(self, payload):
-        self._copy_busy_time(busy.APPOINTMENT, payload)
+    @batch_event_handler("bookings", "appointment_created", requeue_on_error=True)
+    @batch_event_handler("bookings", "appointment_rescheduled", requeue_on_error=True)
+    @batch_event_handler("bookings", "appointment_cancelled", requeue_on_error=True)
+    @batch_event_handler("bookings", "appointment_deleted", requeue_on_error=True)
+    @batch_event_handler("bookings", "appointment_changed", requeue_on_error=True)
+    def on_appointment_changed(self, payloads):
+        self._copy_busy_times(busy.APPOINTMENT, payloads)
 
-    @event_handler("bookings", "group_event_created", requeue_on_error=True)
-    @event_handler("bookings", "group_event_changed", requeue_on_error=True)
-    @event_handler("bookings", "group_event_cancelled", requeue_on_error=True)
-    def on_group_event_changed(self, payload):
-        self._copy_busy_time(busy.GROUP_EVENT, payload)
+    @batch_event_handler("bookings", "group_event_created", requeue_on_error=True)
+    @batch_event_handler("bookings", "group_event_changed", requeue_on_error=True)
+    @batch_event_handler("bookings", "group_event_cancelled", requeue_on_error=True)
+    def on_group_event_changed(self, payloads):
+        self._copy_busy_times(busy.GROUP_EVENT, payloads)
 
-    @event_handler("bookings", "break_added", requeue_on_error=True)
-    @event_handler("bookings", "break_removed", requeue_on_error=True)
-    def on_break_changed(self, payload):
-        self._copy_busy_time(busy.BREAK, payload)
+    @batch_event_handler("bookings", "break_added", requeue_on_error=True)
+    @batch_event_handler("bookings", "break_removed", requeue_on_error=True)
+    def on_break_changed(self, payloads):
+        self._copy_busy_times(busy.BREAK, payloads)
 
-    def _copy_busy_time(self, kind: str, payload) -> None:
+    def _copy_busy_times(self, kind: str, payloads: list) -> None:
         schema, record, copy_of = BUSY_EVENTS[kind]
-        try:
-            event = schema.load(payload)
-        except ValidationError as problem:
-            log.error("dropping malformed %s event %r: %s", kind, payload, problem)
-            return
-        busy_times.record_busy_time(self.uow, event["company_id"], copy_of(event["data"][record]))
+        copies = []
+        for payload in payloads:
+            try:
+                event = schema.load(payload)
+            except ValidationError as problem:
+                log.error("dropping malformed %s event %r: %s", kind, payload, problem)
+                continue
+            copies.append((event["company_id"], copy_of(event["data"][record])))
+        busy_times.record_busy_times(self.uow, copies)

@@ -45,7 +45,7 @@ from nameko.constants import (
     LOGIN_METHOD_CONFIG_KEY,
     SERIALIZER_CONFIG_KEY,
 )
-from nameko.exceptions import UnknownService
+from nameko.exceptions import ContainerBeingKilled, UnknownService
 from nameko.extensions import DependencyProvider
 
 from salon_infra import errors
@@ -358,6 +358,68 @@ class EventHandler(events.EventHandler):
 
 
 event_handler = EventHandler.decorator
+
+
+class BatchEventHandler(EventHandler):
+    """An event handler whose service method takes a list of payloads: the events that arrived
+    within `linger` seconds of the first, at most `batch_size` (and never more than the
+    container's prefetch, max_workers, allows unacknowledged), so one worker and one
+    transaction handle many events under load. Quiet, an event waits `linger` at most.
+
+    The batch is acknowledged when the method returns; if it raises and `requeue_on_error` is
+    set, every event of the batch comes back (consumers are idempotent), else all are dropped.
+    Events held back when the container stops are never acknowledged: the broker redelivers them."""
+
+    def __init__(self, source_service, event_type, *, batch_size: int = 20, linger: float = 0.05, **kwargs):
+        super().__init__(source_service, event_type, **kwargs)
+        self.batch_size, self.linger = batch_size, linger
+        self._held: list = []  # (body, message), in arrival order
+        self._timer = None
+
+    def setup(self):
+        super().setup()
+        # Held events count against the consumer's prefetch: a batch that waited for more than
+        # the prefetch lets through would wait for its linger every time.
+        self.batch_size = max(1, min(self.batch_size, int(self.container.max_workers) // 2))
+
+    def handle_message(self, body, message):
+        self._held.append((body, message))
+        if len(self._held) >= self.batch_size:
+            self._hand_over()
+        elif self._timer is None:
+            self._timer = eventlet.spawn_after(self.linger, self._hand_over)
+
+    def _hand_over(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()  # no effect when it is the timer running this
+            self._timer = None
+        batch, self._held = self._held, []
+        if not batch:
+            return
+        messages = [message for _, message in batch]
+        try:
+            self.container.spawn_worker(
+                self, ([body for body, _ in batch],), {}, context_data=self.unpack_message_headers(messages[0]),
+                handle_result=functools.partial(self._handle_batch_result, messages),
+            )  # fmt: skip
+        except ContainerBeingKilled:
+            for message in messages:
+                self.queue_consumer.requeue_message(message)
+
+    def _handle_batch_result(self, messages, worker_ctx, result=None, exc_info=None):
+        for message in messages:
+            self.handle_message_processed(message, result, exc_info)
+        return result, exc_info
+
+    def stop(self):
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._held = []  # unacknowledged: redelivered to whoever consumes next
+        super().stop()
+
+
+batch_event_handler = BatchEventHandler.decorator
 
 
 class ReplyListener(nameko_rpc.ReplyListener):

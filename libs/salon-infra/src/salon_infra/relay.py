@@ -239,9 +239,10 @@ class RelayLoop:
     cleanup_every = 600.0
     longest_pause = 2.0
 
-    def __init__(self, relay: OutboxRelay, wakeup):
+    def __init__(self, relay: OutboxRelay, wakeup, linger: float = 0.0):
         self.relay = relay
         self.wakeup = wakeup
+        self.linger = linger  # after a wake-up: commits close behind the first go out in the same batch
         self.stop_event = threading.Event()
         self.started = self.last_beat = time.monotonic()
         self.healthy = False
@@ -267,6 +268,8 @@ class RelayLoop:
                 continue
             self.healthy, backoff = True, 0.5
             self.wakeup.wait(self.stop_event)
+            if self.linger:
+                self.stop_event.wait(self.linger)
         self.wakeup.close()
         self.relay.publisher.close()
 
@@ -306,14 +309,16 @@ def serve_health(loop: RelayLoop, port: int, dead_after: float = 60.0) -> Thread
     return server
 
 
-def build_loop(service_name: str, database_url: str, amqp_uri: str, poll_interval: float) -> RelayLoop:
+def build_loop(
+    service_name: str, database_url: str, amqp_uri: str, poll_interval: float, linger: float = 0.0
+) -> RelayLoop:
     engine = create_engine_for(database_url, pool_size=2)
     relay = OutboxRelay(engine, EventPublisher(amqp_uri, events_exchange(service_name)))
     if engine.dialect.name == "postgresql":
         wakeup = NotifyWakeup(database_url, fallback_interval=max(poll_interval, 1.0))
     else:
         wakeup = PollingWakeup(poll_interval)
-    return RelayLoop(relay, wakeup)
+    return RelayLoop(relay, wakeup, linger)
 
 
 def main(argv=None) -> None:
@@ -322,6 +327,10 @@ def main(argv=None) -> None:
     parser.add_argument("--database-url", help="default: DATABASE_URL, else the service's SQLite file")
     parser.add_argument("--amqp-uri", help="default: AMQP_URI")
     parser.add_argument("--poll-interval", type=float, default=0.1, help="seconds between polls without NOTIFY")
+    parser.add_argument(
+        "--linger", type=float, default=float(os.environ.get("RELAY_LINGER_SECONDS") or 0.02),
+        help="seconds to wait after a wake-up before draining, so events committed together leave together",
+    )  # fmt: skip
     parser.add_argument("--health-port", type=int, default=0, help="serve /health/live and /health/ready; 0: off")
     parser.add_argument(
         "--dead-after", type=float, default=float(os.environ.get("BROKER_DEAD_AFTER_SECONDS") or 60),
@@ -335,6 +344,7 @@ def main(argv=None) -> None:
         config.database_url(args.service, args.database_url),
         args.amqp_uri or config.amqp_uri(),
         args.poll_interval,
+        args.linger,
     )
     signal.signal(signal.SIGTERM, loop.stop)
     signal.signal(signal.SIGINT, loop.stop)

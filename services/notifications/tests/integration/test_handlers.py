@@ -262,6 +262,24 @@ def test_a_redelivered_event_sends_nothing(uow, postbox, smtp_inbox, company_id)
     assert len(handlers.list_messages(uow, company_id)) == 2 and len(smtp_inbox.received) == 1
 
 
+def test_events_arriving_together_are_handled_in_one_go_each_once(uow, postbox, smtp_inbox, company_id):
+    booked, moved, imported = (event(company_id), event(company_id, "appointment_rescheduled", client_id=4),
+                               event(company_id, source="import"))  # fmt: skip
+    neighbours = Neighbours()
+    sent = handlers.notify_about_appointments(
+        uow, postbox, RULES, [booked, moved, booked, imported],  # the first one redelivered within the batch
+        get_client=neighbours.get_client, get_company=neighbours.get_company, public_base_url=None,
+    )  # fmt: skip
+    assert [(m.channel, m.recipient, m.status) for m in sent] == [
+        ("sms", "+4915111111111", "sent"), ("email", "anna@example.com", "sent"), ("sms", "+4915122222222", "sent")
+    ]  # fmt: skip
+    assert len(smtp_inbox.to("anna@example.com")) == 1
+    again = handlers.notify_about_appointments(
+        uow, postbox, RULES, [booked, moved], get_client=neighbours.get_client, get_company=neighbours.get_company
+    )
+    assert again == [] and len(handlers.list_messages(uow, company_id)) == 3
+
+
 def test_an_imported_appointment_notifies_nobody(uow, sessions, postbox, smtp_inbox, company_id):
     neighbours = Neighbours()
     assert notify(uow, postbox, event(company_id, source="import"), neighbours) == []

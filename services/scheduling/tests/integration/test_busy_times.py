@@ -105,3 +105,17 @@ def test_another_company_cannot_overwrite_the_copy(uow, salon):
     other = record(anna["id"], "15:00", 9, "booked", record_id=appointment_id)
     assert not busy_times.record_busy_time(uow, salon.company_id + 1, busy.appointment_copy(other))
     assert copy_of(uow, "appointment", appointment_id).starts_at == at(DAY, "10:00")
+
+
+def test_a_batch_keeps_the_newest_version_of_each_record_whatever_its_order(uow, salon):
+    anna, ben = salon.staff_member("Anna"), salon.staff_member("Ben")
+    company_id = salon.company_id
+    booked = record(anna["id"], "09:00", 1, "booked", record_id=company_id * 10 + 1)
+    moved = {**booked, "starts_at": at(DAY, "10:00"), "ends_at": at(DAY, "11:00"), "version": 2}
+    other = record(ben["id"], "12:00", 1, "booked", record_id=company_id * 10 + 2)
+    batch = [(company_id, busy.appointment_copy(r)) for r in (moved, other, booked, moved)]  # late and repeated
+    assert busy_times.record_busy_times(uow, batch) == 2
+    stored = copy_of(uow, "appointment", company_id * 10 + 1)
+    assert (stored.starts_at, stored.version) == (at(DAY, "10:00"), 2)
+    assert busy_times.record_busy_times(uow, batch) == 0  # the batch redelivered changes nothing
+    assert busy_times.record_busy_times(uow, []) == 0
