@@ -14,6 +14,7 @@ fails when it cannot reconnect although the broker answers.
 """
 
 import contextlib
+import contextvars
 import json
 import logging
 import socket
@@ -37,6 +38,20 @@ SUSPECT_FOR = 30.0  # seconds a timed-out service gets checked for consumers bef
 UNREACHABLE_FOR = 0.5  # seconds after a failed connect in which no thread tries again: a quick 503
 
 
+_REQUEST_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("rpc_request_deadline", default=None)
+
+
+@contextlib.contextmanager
+def one_deadline(seconds: float):
+    """Every call made inside shares one deadline, `seconds` from now: a request that makes
+    several calls in a row answers within `seconds`, not within their sum."""
+    token = _REQUEST_DEADLINE.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _REQUEST_DEADLINE.reset(token)
+
+
 class RpcClient:
     def __init__(self, amqp_uri: str, timeout: float):
         self.amqp_uri = amqp_uri
@@ -50,9 +65,18 @@ class RpcClient:
         self._suspects: dict[str, float] = {}
         self._unreachable_until = 0.0
 
+    def _deadline(self, service: str) -> float:
+        """This call's own deadline, or the request's (one_deadline) if that comes first."""
+        deadline, shared = time.monotonic() + self.timeout, _REQUEST_DEADLINE.get()
+        if shared is not None and shared < deadline:
+            if shared <= time.monotonic():
+                raise ServiceUnavailable(f"the {service} service was not called: the request ran out of time")
+            return shared
+        return deadline
+
     def call(self, service: str, method: str, *args, **kwargs):
         """Call `service.method` and return its result, or raise the mapped remote error."""
-        deadline = time.monotonic() + self.timeout
+        deadline = self._deadline(service)
         if self._is_suspect(service) and not self._has_consumers(service):
             raise ServiceUnavailable(f"the {service} service is not running")
         try:
@@ -70,7 +94,7 @@ class RpcClient:
         """Several independent calls at once, `(service, method, *args)` each: every request is
         published before any reply is awaited, so the services work side by side and the whole
         takes about as long as the slowest. The results in order; the first error is raised."""
-        deadline = time.monotonic() + self.timeout
+        deadline = min(self._deadline(service) for service, *_ in calls)
         for service, *_ in calls:
             if self._is_suspect(service) and not self._has_consumers(service):
                 raise ServiceUnavailable(f"the {service} service is not running")

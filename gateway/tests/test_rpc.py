@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from gateway.errors import InvalidInput, RemoteBug, ServiceUnavailable
-from gateway.rpc import UNREACHABLE_FOR, BrokerWatch, RpcClient, serve_liveness
+from gateway.rpc import UNREACHABLE_FOR, BrokerWatch, RpcClient, one_deadline, serve_liveness
 from salon_infra.testing import TcpProxy, free_port, running_service, temporary_vhost
 
 
@@ -34,6 +34,17 @@ def test_a_slow_answer_times_out(rpc, echo_service):
         rpc.call("echo", "slow", 3)
     assert time.monotonic() - started < 1.5
     assert rpc.call("echo", "echo", 1) == 1  # the late reply does not confuse the next call
+
+
+def test_calls_in_a_row_under_one_deadline_answer_within_it_not_within_their_sum(rpc, echo_service):
+    started = time.monotonic()
+    with one_deadline(rpc.timeout), pytest.raises(ServiceUnavailable):  # rpc.timeout is 1 s
+        rpc.call("echo", "slow", 0.6)
+        rpc.call("echo", "slow", 0.6)  # alone it would answer in time; after the first, the request is late
+    assert time.monotonic() - started < rpc.timeout + 0.3
+    with one_deadline(0.0), pytest.raises(ServiceUnavailable, match="ran out of time"):
+        rpc.call("echo", "echo", 1)  # nothing is sent once the request's time is up
+    assert rpc.call("echo", "echo", 2) == 2  # outside, each call has its own deadline again
 
 
 def test_a_service_never_started_fails_at_once(rpc, echo_service):

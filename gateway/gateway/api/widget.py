@@ -12,6 +12,7 @@ from gateway.errors import nest_field_errors
 from gateway.localtime import day_bounds, today_in
 from gateway.phone_codes import PhoneCodes
 from gateway.remote import remote
+from gateway.rpc import one_deadline
 from gateway.schemas import (
     BookedSchema,
     CategorySchema,
@@ -90,6 +91,11 @@ class PublicBookings(MethodView):
         The salon's online booking settings apply: required and hidden contact fields, the
         SMS-confirmed phone (phone_token), and every timing and staff rule of the slot search.
         """
+        with one_deadline(remote().rpc.timeout):  # a 503 within the RPC timeout, whatever ran before
+            return self._book(booking, company_id)
+
+    @staticmethod
+    def _book(booking, company_id):
         company = remote().companies.get(company_id)
         booked = remote().bookings.create_appointment(
             company_id,
