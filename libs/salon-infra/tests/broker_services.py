@@ -10,6 +10,7 @@ import eventlet
 from eventlet import patcher
 from nameko.timer import timer
 from nameko.web.handlers import http
+from sqlalchemy import create_engine, text
 
 from salon_infra.nameko import BrokerLiveness, TimedRpcProxy, batch_event_handler, event_handler, rpc
 
@@ -38,6 +39,11 @@ class EchoService:
     def block(self, seconds):
         patcher.original("time").sleep(seconds)  # holds eventlet's hub: nothing else in the process runs
         return "unblocked"
+
+    @rpc
+    def read_database(self, url):
+        with create_engine(url).connect() as connection:
+            return connection.execute(text("SELECT 1")).scalar_one()
 
     @event_handler("source", "thing_happened")
     def on_thing(self, payload):

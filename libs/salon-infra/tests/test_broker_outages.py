@@ -334,6 +334,14 @@ def publish_event(amqp_uri: str, *payloads: dict) -> None:
         connection.close()
 
 
+def test_a_database_that_cannot_be_reached_answers_service_unavailable_not_a_bug(start, caller):
+    start(through_proxy=False)
+    rpc = caller()
+    [reply] = rpc.wait(rpc.send("read_database", f"postgresql+psycopg2://postgres@127.0.0.1:{free_port()}/x"), 5)
+    assert reply["error"]["exc_type"] == "ServiceUnavailable", reply["error"]
+    assert "try again" in reply["error"]["value"]
+
+
 def test_events_that_arrive_together_are_handled_in_batches_each_once(start, vhost):
     batch = start("BatchService", through_proxy=False)
     publish_event(vhost, *({"n": n} for n in range(12)))

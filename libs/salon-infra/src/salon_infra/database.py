@@ -2,7 +2,7 @@
 
 import time
 
-from sqlalchemy import URL, Engine, create_engine, event, make_url, text
+from sqlalchemy import URL, Engine, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from salon_infra import outbox
@@ -82,3 +82,24 @@ class UnitOfWork:
     def ping(self) -> None:
         with self._sessions() as session:
             session.execute(text("SELECT 1"))
+
+
+TRANSIENT_SQLSTATE_CLASSES = ("08", "40", "53", "57")
+"""Connection exceptions, transaction rollbacks (serialization, deadlock), insufficient resources
+(too many connections), operator intervention (shutdown, a cancelled statement): trying again helps."""
+
+
+def is_transient(problem: BaseException) -> bool:
+    """Whether a database error says "not now" rather than "never": the caller gets a 503 to try
+    again, not a 500. A lost or refused connection has no SQLSTATE; SQLite says "locked" or "busy"."""
+    if not isinstance(problem, exc.OperationalError | exc.DisconnectionError | exc.TimeoutError):
+        return False
+    if isinstance(problem, exc.DisconnectionError | exc.TimeoutError) or problem.connection_invalidated:
+        return True
+    code = getattr(problem.orig, "pgcode", None)
+    if code is not None:
+        return code[:2] in TRANSIENT_SQLSTATE_CLASSES
+    text_of = str(problem.orig).lower()
+    if "sqlite" in type(problem.orig).__module__:
+        return "locked" in text_of or "busy" in text_of
+    return True  # psycopg2 without a SQLSTATE: the server could not be reached, or went away

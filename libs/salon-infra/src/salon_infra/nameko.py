@@ -49,6 +49,7 @@ from nameko.exceptions import ContainerBeingKilled, UnknownService
 from nameko.extensions import DependencyProvider
 
 from salon_infra import errors
+from salon_infra.database import is_transient
 from salon_infra.liveness import LivenessServer, broker_answers, parse_address, seconds_since
 
 log = logging.getLogger("salon_infra.nameko")
@@ -287,6 +288,10 @@ class RpcConsumer(nameko_rpc.RpcConsumer):
         super().handle_message(body, message)
 
     def handle_result(self, message, result, exc_info):
+        if exc_info is not None and is_transient(exc_info[1]):
+            log.warning("%s: the database is not available (%s)", message.delivery_info.get("routing_key"),
+                        exc_info[1])  # fmt: skip
+            exc_info = _exc_info_of(errors.ServiceUnavailable("the database is not available; try again shortly"))
         config = self.container.config
         within = _seconds_left(message)
         if within is not None and within <= 0:
@@ -304,6 +309,13 @@ class RpcConsumer(nameko_rpc.RpcConsumer):
                 log.warning("dropped the reply to %s: %s", message.delivery_info.get("routing_key"), problem)
         self.queue_consumer.ack_message(message)
         return result, exc_info
+
+
+def _exc_info_of(problem: BaseException) -> tuple:
+    try:
+        raise problem
+    except BaseException as raised:
+        return (type(raised), raised, raised.__traceback__)
 
 
 class RecentlySeen:
