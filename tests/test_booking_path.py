@@ -1,7 +1,7 @@
 """The product's main path through the gateway: a client picks a service and a specialist or
 'any', sees the free slots, books one, and the booking appears on the staff calendar."""
 
-from datetime import UTC, timedelta
+from datetime import UTC, date, timedelta
 
 from support.salon import next_weekday
 
@@ -81,6 +81,22 @@ def test_the_client_link_shows_moves_and_cancels_the_booking(salon):
     assert outside.status_code == 422  # a client may only move it into working hours
     assert salon.public.ok("POST", f"/api/v1/bookings/{token}/cancel")["state"] == "cancelled"
     assert salon.public.get(f"/api/v1/bookings/{token[:-3]}abc").status_code == 404
+
+
+def test_a_client_link_expires_thirty_days_after_its_visit(salon):
+    """The link shows the client's booking and lets whoever holds it act: not forever."""
+    salon.add_staff("Anna")
+    salon.add_service("Haircut", 60, ["Anna"])
+    long_ago, recently = date.today() - timedelta(days=32), date.today() - timedelta(days=20)
+    links = {}
+    for day in (long_ago, recently):
+        made = salon.book_as_staff(["Haircut"], salon.local(day, 9), "Anna")
+        assert made.status_code == 201, made.text
+        links[day] = made.json()["link_token"]
+    assert salon.public.ok("GET", f"/api/v1/bookings/{links[recently]}")["state"] == "booked"
+    expired = salon.public.get(f"/api/v1/bookings/{links[long_ago]}")
+    assert expired.status_code == 410 and "expired" in expired.json()["message"]
+    assert salon.public.post(f"/api/v1/bookings/{links[long_ago]}/cancel").status_code == 410
 
 
 def test_a_double_click_books_once(salon):

@@ -42,6 +42,10 @@ class Conflict(ApiError):
     pass
 
 
+class Gone(ApiError):
+    pass
+
+
 class InvalidInput(ApiError):
     pass
 
@@ -66,6 +70,7 @@ HTTP_STATUS = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    Gone: 410,
     InvalidInput: 422,
     TooManyRequests: 429,
     ServiceUnavailable: 503,
@@ -81,6 +86,7 @@ REMOTE_ERRORS = {
     "AppointmentClosed": Conflict,
     "ChangesClosed": Conflict,
     "StaleVersion": Conflict,
+    "LinkExpired": Gone,
     "AuthenticationFailed": Unauthorized,
     "ServiceUnavailable": ServiceUnavailable,
 }

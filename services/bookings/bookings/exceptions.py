@@ -1,4 +1,4 @@
-from salon_infra.errors import Conflict
+from salon_infra.errors import Conflict, NotFound
 
 
 class SlotTaken(Conflict):
@@ -21,6 +21,10 @@ class AppointmentClosed(Conflict):
 
 class ChangesClosed(Conflict):
     """The client's link can no longer reschedule or cancel: the salon's cutoff has passed."""
+
+
+class LinkExpired(NotFound):
+    """The client's booking link has expired: its visit ended longer ago than links live."""
 
 
 class StaleVersion(Conflict):

@@ -33,7 +33,7 @@ from bookings.schemas import (
     RescheduleSchema,
     VisitStatusSchema,
 )
-from salon_infra.dependencies import Database, HealthChecks, Secret, TimedRpcProxy
+from salon_infra.dependencies import Database, Days, HealthChecks, Secret, TimedRpcProxy
 from salon_infra.errors import InvalidInput
 from salon_infra.extra_fields import FieldDefinition
 from salon_infra.nameko import event_handler, rpc
@@ -68,6 +68,7 @@ class BookingsService(HealthChecks):
     clients = TimedRpcProxy("clients")
     link_secret = Secret("BOOKING_LINK_SECRET")
     phone_token_secret = Secret("PHONE_TOKEN_SECRET")  # the gateway signs confirmed phones with it
+    links_live_after_visit = Days("BOOKING_LINK_DAYS_AFTER_VISIT", default=30)
 
     # ---------------------------------------------------------------- appointments
 
@@ -301,7 +302,7 @@ class BookingsService(HealthChecks):
 
     def _by_link(self, token):
         token = load(LinkSchema(), {"token": token})["token"]
-        return appointments.appointment_by_link(self.uow, self.link_secret, token)
+        return appointments.appointment_by_link(self.uow, self.link_secret, token, self.links_live_after_visit)
 
     # ---------------------------------------------------------------- payments' events
 

@@ -2,6 +2,7 @@
 
 import json
 import logging
+from datetime import timedelta
 
 from nameko.exceptions import deserialize_to_instance
 from nameko.extensions import DependencyProvider
@@ -72,6 +73,28 @@ class Secret(DependencyProvider):
         self.value = value
 
     def get_dependency(self, worker_ctx) -> str:
+        return self.value
+
+
+class Days(DependencyProvider):
+    """A number of days from the service's config, as a timedelta; the service refuses to start
+    with one that is not a whole number from 1 to 3650."""
+
+    def __init__(self, name: str, default: int):
+        self.name, self.default = name, default
+        self.value = None
+
+    def setup(self):
+        raw = self.container.config.get(self.name, self.default)
+        try:
+            days = int(str(raw).strip() or self.default)
+        except ValueError:
+            days = 0
+        if not 1 <= days <= 3650:
+            raise RuntimeError(f"{self.name} must be a whole number of days from 1 to 3650, not {raw!r}")
+        self.value = timedelta(days=days)
+
+    def get_dependency(self, worker_ctx) -> timedelta:
         return self.value
 
 

@@ -7,6 +7,7 @@ replayed create can hand back the same link.
 import base64
 import hashlib
 import hmac
+from datetime import datetime, timedelta
 
 
 class InvalidLink(ValueError):
@@ -27,6 +28,12 @@ def read_link(secret: str, token: str) -> tuple[int, int]:
     if not hmac.compare_digest(signature.encode(), _signature(secret, company_id, appointment_id).encode()):
         raise InvalidLink("unknown booking link")
     return company_id, appointment_id
+
+
+def has_expired(ends_at: datetime, now: datetime, lives_after_visit: timedelta) -> bool:
+    """A link lives until `lives_after_visit` after its visit ends: enough to see what was booked,
+    not forever (the link shows the client's name and lets anyone holding it act)."""
+    return now > ends_at + lives_after_visit
 
 
 def _signature(secret: str, company_id: int, appointment_id: int) -> str:

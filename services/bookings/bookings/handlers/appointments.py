@@ -20,9 +20,9 @@ from bookings.domain.commands import (
     Reschedule,
     SetVisitStatus,
 )
-from bookings.domain.links import InvalidLink, read_link, sign_link
+from bookings.domain.links import InvalidLink, has_expired, read_link, sign_link
 from bookings.domain.model import Actor, Appointment, new_appointment
-from bookings.exceptions import ChangesClosed, NothingToChange, SlotTaken, StaleVersion
+from bookings.exceptions import ChangesClosed, LinkExpired, NothingToChange, SlotTaken, StaleVersion
 from bookings.handlers.common import QuoteAppointment, catalogue, now, quotes
 from bookings.handlers.online_clients import Clients, online_client
 from salon_infra.database import UnitOfWork
@@ -35,6 +35,9 @@ class Booked:
     appointment: Appointment
     link_token: str
     replayed: bool
+
+
+LINKS_LIVE_AFTER_VISIT = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -315,12 +318,19 @@ def delete_appointments(uow: UnitOfWork, company_id: int, command: DeleteAppoint
     return Deletion(deleted, skipped)
 
 
-def appointment_by_link(uow: UnitOfWork, link_secret: str, token: str) -> Appointment:
+def appointment_by_link(
+    uow: UnitOfWork, link_secret: str, token: str, lives_after_visit: timedelta = LINKS_LIVE_AFTER_VISIT
+) -> Appointment:
+    """The appointment a client's link names; LinkExpired once its visit ended longer ago than
+    links live, NotFound for a link we never signed."""
     try:
         company_id, appointment_id = read_link(link_secret, token)
     except InvalidLink:
         raise NotFound("booking link not found") from None
-    return get_appointment(uow, company_id, appointment_id)
+    appointment = get_appointment(uow, company_id, appointment_id)
+    if has_expired(appointment.ends_at, now(), lives_after_visit):
+        raise LinkExpired("this booking link has expired")
+    return appointment
 
 
 def replay(uow: UnitOfWork, company_id: int, key: str, fingerprint: str) -> Appointment | None:

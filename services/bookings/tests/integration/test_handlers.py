@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from tests.integration import act as handlers
 
-from bookings.exceptions import AppointmentClosed, SlotTaken
+from bookings.exceptions import AppointmentClosed, LinkExpired, SlotTaken
 from bookings.models import Appointment
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import InvalidInput, NotFound
@@ -183,6 +183,15 @@ def test_the_link_finds_the_booking_and_a_forged_one_does_not(uow, scheduling, c
     assert handlers.appointment_by_link(uow, SECRET, booked.link_token).id == booked.appointment.id
     with pytest.raises(NotFound):
         handlers.appointment_by_link(uow, SECRET, f"{company_id}-{booked.appointment.id + 1}-{booked.link_token[-24:]}")
+
+
+def test_a_link_works_until_its_time_after_the_visit_then_says_it_has_expired(uow, scheduling, company_id):
+    booked = book(uow, scheduling, company_id)
+    ends_at = booked.appointment.ends_at
+    lives = datetime.now(UTC) - ends_at  # the visit ended exactly this long ago, as of now
+    assert handlers.appointment_by_link(uow, SECRET, booked.link_token, lives + timedelta(minutes=1)).id
+    with pytest.raises(LinkExpired, match="expired"):
+        handlers.appointment_by_link(uow, SECRET, booked.link_token, lives - timedelta(minutes=1))
 
 
 def test_list_returns_what_overlaps_the_period(uow, scheduling, company_id):

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -8,7 +8,7 @@ from bookings.domain.appointments import (
     overlaps,
     request_fingerprint,
 )
-from bookings.domain.links import InvalidLink, read_link, sign_link
+from bookings.domain.links import InvalidLink, has_expired, read_link, sign_link
 from bookings.domain.model import state_of
 
 
@@ -60,3 +60,11 @@ def test_a_link_names_its_booking_and_cannot_be_forged():
             read_link("secret", forged)
     with pytest.raises(InvalidLink):
         read_link("another secret", token)
+
+
+def test_a_link_expires_when_its_time_after_the_visit_has_passed():
+    ends = datetime(2030, 3, 31, 12, 0, tzinfo=UTC)
+    month = timedelta(days=30)
+    assert not has_expired(ends, ends - timedelta(days=400), month)  # booked long before
+    assert not has_expired(ends, ends + month, month)  # the last moment it works
+    assert has_expired(ends, ends + month + timedelta(seconds=1), month)
