@@ -87,6 +87,7 @@ REMOTE_ERRORS = {
     "ChangesClosed": Conflict,
     "StaleVersion": Conflict,
     "LinkExpired": Gone,
+    "ExportExpired": Gone,
     "AuthenticationFailed": Unauthorized,
     "ServiceUnavailable": ServiceUnavailable,
 }

@@ -2,6 +2,7 @@
 
 import tempfile
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from nameko.extensions import DependencyProvider
@@ -11,6 +12,7 @@ from nameko.extensions import DependencyProvider
 class ExportSettings:
     export_dir: Path  # <export_dir>/<company_id>/<job_id>.xlsx; shared by every replica
     public_base_url: str  # links in emails start with it; "" for links relative to the site
+    kept_for: timedelta = timedelta(days=7)  # a finished export's file is deleted after this
 
     def link_to(self, company_id: int, job_id: int) -> str:
         return f"{self.public_base_url}/admin/{company_id}#exports/{job_id}"
@@ -22,7 +24,10 @@ def export_settings(config) -> ExportSettings:
     url = config.get("PUBLIC_BASE_URL") or ""
     if url and not url.startswith(("http://", "https://")):
         raise RuntimeError("PUBLIC_BASE_URL must be an http:// or https:// URL")
-    return ExportSettings(export_dir, url.rstrip("/"))
+    raw_days = str(config.get("EXPORT_RETENTION_DAYS") or 7).strip()
+    if not raw_days.isdigit() or not 1 <= int(raw_days) <= 365:
+        raise RuntimeError("EXPORT_RETENTION_DAYS must be a whole number of days from 1 to 365")
+    return ExportSettings(export_dir, url.rstrip("/"), timedelta(days=int(raw_days)))
 
 
 class Exports(DependencyProvider):

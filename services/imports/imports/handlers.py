@@ -1,7 +1,9 @@
 """The imports service's use cases on its own tables: jobs asked for, claimed and finished, and the data log."""
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +14,15 @@ from imports.models import DataLogEntry, Job
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import NotFound
 
+log = logging.getLogger(__name__)
+
+
+class ExportExpired(NotFound):
+    """The export's file was deleted after its retention."""
+
+
 PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+EXPIRED = "expired"  # an export whose file was deleted after its retention
 STALE_AFTER = timedelta(minutes=10)  # a job "running" this long was left by a worker that died
 MAX_ATTEMPTS = 3
 GAVE_UP = "The job was interrupted several times; upload the file again."
@@ -134,12 +144,40 @@ def open_export(uow: UnitOfWork, company_id: int, job_id: int, user_id: int, dow
         job = uow.session.scalar(select(Job).where(Job.company_id == company_id, Job.id == job_id))
         if job is None or job.kind != EXPORT_BOOKINGS:
             raise NotFound(f"export {job_id} not found")
+        if job.status == EXPIRED:
+            raise ExportExpired(f"export {job_id} has expired; ask for a new one")
         if job.status != DONE:
             raise NotFound(f"export {job_id} has no file yet")
         if downloading:
             _log(uow, company_id, user_id, "export_downloaded", job_id, {"file_size": job.file_size})
             uow.commit()
         return job
+
+
+def delete_old_exports(uow: UnitOfWork, kept_for: timedelta, now: datetime | None = None) -> list[int]:
+    """Delete the files of exports finished more than `kept_for` ago (they hold clients' names and
+    phones); their jobs stay, marked expired, so the data log still says who asked. Replicas
+    share the work: each job is taken by one. The ids of the jobs expired."""
+    cutoff = (now or datetime.now(UTC)) - kept_for
+    old = (
+        select(Job)
+        .where(Job.kind == EXPORT_BOOKINGS, Job.status == DONE, Job.finished_at < cutoff)
+        .order_by(Job.id)
+        .limit(500)
+    )
+    with uow:
+        if uow.session.get_bind().dialect.name == "postgresql":
+            old = old.with_for_update(skip_locked=True)
+        expired = []
+        for job in uow.session.scalars(old):
+            if job.file_path:
+                Path(job.file_path).unlink(missing_ok=True)
+            job.status, job.file_path = EXPIRED, None
+            expired.append(job.id)
+        uow.commit()
+    if expired:
+        log.info("deleted the files of %s exports older than %s", len(expired), kept_for)
+    return expired
 
 
 def _new_job(company_id: int, kind: str, user_id: int, **fields) -> Job:

@@ -83,6 +83,11 @@ class ImportsService(HealthChecks):
         return {"content_b64": piece, "offset": query["offset"], "total_size": job.file_size,
                 "file_name": job.file_name}  # fmt: skip
 
+    @timer(interval=600)
+    def delete_old_exports(self):
+        """Exports hold clients' names and phones: their files go after EXPORT_RETENTION_DAYS."""
+        handlers.delete_old_exports(self.uow, self.exports.kept_for)
+
     @timer(interval=1)
     def run_jobs(self):
         """Run every job waiting; replicas share them. Parsing runs in a real thread (tpool), so that

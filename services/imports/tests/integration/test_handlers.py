@@ -119,6 +119,29 @@ def test_the_data_log_and_downloads(uow, tmp_path):
     assert all(e.id < newest.id for e in handlers.list_data_log(uow, COMPANY, 50, newest.id))
 
 
+def test_an_export_file_is_deleted_after_its_retention_and_its_job_says_it_expired(uow, tmp_path):
+    files, jobs = {}, {}
+    for age in (8, 6):
+        jobs[age] = handlers.start_export(uow, COMPANY, {}, USER, None)
+        files[age] = tmp_path / f"{age}.xlsx"
+        files[age].write_bytes(b"clients' names and phones")
+        handlers.finish(uow, jobs[age].id, {"rows": 1}, file_name="b.xlsx", file_path=str(files[age]), file_size=25)
+    now = datetime.now(UTC)
+    with uow:
+        for age, job in jobs.items():
+            uow.session.execute(update(Job).where(Job.id == job.id).values(finished_at=now - timedelta(days=age)))
+        uow.commit()
+
+    expired = handlers.delete_old_exports(uow, timedelta(days=7), now)
+    assert jobs[8].id in expired and jobs[6].id not in expired
+    assert not files[8].exists() and files[6].exists()
+    with pytest.raises(handlers.ExportExpired, match="expired"):
+        handlers.open_export(uow, COMPANY, jobs[8].id, USER, downloading=True)
+    assert handlers.open_export(uow, COMPANY, jobs[6].id, USER, downloading=True).file_path == str(files[6])
+    assert handlers.get_job(uow, COMPANY, jobs[8].id).status == "expired"
+    assert jobs[8].id not in handlers.delete_old_exports(uow, timedelta(days=7), now)  # once
+
+
 def _started(uow, job_id: int, at: datetime) -> None:
     with uow:
         uow.session.execute(update(Job).where(Job.id == job_id).values(started_at=at))
