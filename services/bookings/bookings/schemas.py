@@ -610,6 +610,16 @@ class BreakSchema(Schema):
     version = fields.Integer()
 
 
+class BusyRecordsQuerySchema(Schema):
+    """A page of one kind's records for scheduling's resync, or (without kind) their digest."""
+
+    company_id = company_id
+    kind = fields.String(validate=validate.OneOf(["appointment", "group_event", "break"]))
+    ends_after = fields.AwareDateTime(required=True)
+    after_id = fields.Integer(load_default=0, strict=True, validate=validate.Range(min=0, max=MAX_ID))
+    limit = fields.Integer(load_default=500, strict=True, validate=validate.Range(min=1, max=1000))
+
+
 class CalendarQuerySchema(PeriodSchema):
     timezone = fields.String(load_default="UTC", validate=[validate.Length(min=1, max=64), _time_zone],
                              metadata={"description": "the salon's: the answer's times are in it"})  # fmt: skip

@@ -3,12 +3,22 @@
 import logging
 
 from bookings import imports
-from bookings.handlers import appointments, breaks, calendar, group_events, overview, payments_copy, settings
+from bookings.handlers import (
+    appointments,
+    breaks,
+    busy_records,
+    calendar,
+    group_events,
+    overview,
+    payments_copy,
+    settings,
+)
 from bookings.schemas import (
     ActorOnlySchema,
     AppointmentSchema,
     BookSeatSchema,
     BreakSchema,
+    BusyRecordsQuerySchema,
     CalendarQuerySchema,
     CancelSchema,
     CategorySchema,
@@ -303,6 +313,23 @@ class BookingsService(HealthChecks):
     def _by_link(self, token):
         token = load(LinkSchema(), {"token": token})["token"]
         return appointments.appointment_by_link(self.uow, self.link_secret, token, self.links_live_after_visit)
+
+    # ---------------------------------------------------------------- scheduling's copy of busy times
+
+    @rpc
+    def list_busy_records(self, company_id, query):
+        """A page of one kind's records for scheduling's resync: {records, next_after_id}."""
+        query = load(BusyRecordsQuerySchema(), {**_object("query", query), "company_id": company_id})
+        if "kind" not in query:
+            raise InvalidInput.field("kind", "Missing data for required field.")
+        return busy_records.busy_records(self.uow, **query)
+
+    @rpc
+    def busy_digest(self, company_id, query):
+        """{kind: {count, versions}} of the records ending after `ends_after`, for the drift check."""
+        query = load(BusyRecordsQuerySchema(only=("company_id", "ends_after")),
+                     {**_object("query", query), "company_id": company_id})  # fmt: skip
+        return busy_records.busy_digest(self.uow, query["company_id"], query["ends_after"])
 
     # ---------------------------------------------------------------- payments' events
 

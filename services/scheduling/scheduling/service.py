@@ -1,10 +1,12 @@
 """The scheduling service's entrypoints: validate, call a handler, dump the result."""
 
 import logging
+import os
 
 from marshmallow import ValidationError
+from nameko.timer import timer
 
-from salon_infra.dependencies import Database, HealthChecks
+from salon_infra.dependencies import Database, HealthChecks, TimedRpcProxy
 from salon_infra.errors import InvalidInput
 from salon_infra.nameko import batch_event_handler, rpc
 from salon_infra.validation import load
@@ -77,6 +79,8 @@ ONLINE_SETTINGS_CHANGES = online_schemas.SettingsSchema()
 PUBLIC_SETTINGS = online_schemas.PublicSettingsSchema()
 CONTACT = online_schemas.ContactSchema()
 
+BUSY_CHECK_SECONDS = float(os.environ.get("BUSY_CHECK_SECONDS") or 3600)
+
 BUSY_EVENTS = {  # kind: the envelope's schema, where the record is in its data, the record's busy copy
     busy.APPOINTMENT: (events.AppointmentEventSchema(), "appointment", busy.appointment_copy),
     busy.GROUP_EVENT: (events.GroupEventEventSchema(), "group_event", busy.group_event_copy),
@@ -94,6 +98,7 @@ def _fields(name: str, value) -> dict:
 class SchedulingService(HealthChecks):
     name = "scheduling"
     uow = Database("scheduling")
+    bookings = TimedRpcProxy("bookings")  # its records, for the busy-time copy's resync
 
     # ---------------------------------------------------------------- company and users
 
@@ -320,6 +325,32 @@ class SchedulingService(HealthChecks):
         return calendar_schemas.calendar_days_json(calendar.calendar_days(self.uow, **query))
 
     # ---------------------------------------------------------------- events
+
+    # ---------------------------------------------------------------- the busy-time copy: resync and drift
+
+    @rpc
+    def resync_busy_times(self, company_id):
+        """Rebuild the company's copy of busy times from bookings' records: {records, changed}."""
+        query = load(COMPANY_ID, {"company_id": company_id})
+        company_handlers.get_company(self.uow, **query)  # NotFound for no such company
+        return busy_times.resync(
+            self.uow, query["company_id"], self.bookings.list_busy_records, busy_times.resync_window_start()
+        )
+
+    @rpc
+    def check_busy_times(self, company_id):
+        """Whether the company's copy differs from bookings' records: {drift, ours, bookings}."""
+        query = load(COMPANY_ID, {"company_id": company_id})
+        company_handlers.get_company(self.uow, **query)
+        return busy_times.check_drift(
+            self.uow, query["company_id"], self.bookings.busy_digest, busy_times.resync_window_start()
+        )
+
+    @timer(interval=BUSY_CHECK_SECONDS)
+    def check_busy_copies(self):
+        """Every company's copy against bookings' records, by one replica at a time; drift is
+        logged and repaired. An event lost on its way cannot leave slot search wrong for long."""
+        busy_times.check_all_companies(self.uow, self.bookings.busy_digest, self.bookings.list_busy_records)
 
     # Each keeps busy_times in step with bookings, taking the events that arrive together in one
     # statement. A malformed event is logged and dropped: requeueing it would only fail again.

@@ -119,3 +119,66 @@ def test_a_batch_keeps_the_newest_version_of_each_record_whatever_its_order(uow,
     assert (stored.starts_at, stored.version) == (at(DAY, "10:00"), 2)
     assert busy_times.record_busy_times(uow, batch) == 0  # the batch redelivered changes nothing
     assert busy_times.record_busy_times(uow, []) == 0
+
+
+class Bookings:
+    """The bookings service's two calls for the resync, answering from a list of its records."""
+
+    def __init__(self, records: dict[str, list[dict]]):
+        self.records, self.pages = records, 0
+
+    def list_busy_records(self, company_id, query):
+        self.pages += 1
+        after = [r for r in self.records.get(query["kind"], []) if r["id"] > query["after_id"]]
+        page = after[: query["limit"]]
+        return {"records": [self._json(r) for r in page],
+                "next_after_id": page[-1]["id"] if len(page) == query["limit"] else None}  # fmt: skip
+
+    def busy_digest(self, company_id, query):
+        return {kind: {"count": len(self.records.get(kind, [])),
+                       "versions": sum(r["version"] for r in self.records.get(kind, []))}
+                for kind in busy.KINDS}  # fmt: skip
+
+    @staticmethod
+    def _json(record):
+        return {**record, "starts_at": record["starts_at"].isoformat(), "ends_at": record["ends_at"].isoformat()}
+
+
+def test_a_lost_event_shows_as_drift_and_the_resync_repairs_it(uow, salon, monkeypatch):
+    anna = salon.staff_member("Anna")
+    company_id = salon.company_id
+    base = company_id * 1000
+    booked = [record(anna["id"], f"{10 + n}:00", 1, "booked", record_id=base + n) for n in range(3)]
+    a_break = record(anna["id"], "15:00", 2, "removed", record_id=base, minutes=30)
+    bookings = Bookings({"appointment": booked, "break": [a_break]})
+    since = busy_times.resync_window_start()
+    busy_times.record_busy_time(uow, company_id, busy.appointment_copy(booked[0]))  # the only event that came
+    busy_times.record_busy_time(uow, company_id, busy.break_copy({**a_break, "version": 1, "state": "active"}))
+
+    drift = busy_times.check_drift(uow, company_id, bookings.busy_digest, since)
+    assert drift["drift"] and drift["ours"]["appointment"] == {"count": 1, "versions": 1}
+
+    monkeypatch.setattr(busy_times, "PAGE", 2)  # pages: the appointments come in two
+    assert busy_times.resync(uow, company_id, bookings.list_busy_records, since) == {"records": 4, "changed": 3}
+    assert bookings.pages == 2 + 1 + 1
+    assert not busy_times.check_drift(uow, company_id, bookings.busy_digest, since)["drift"]
+    assert copy_of(uow, "break", base).active is False  # the lost removal, caught up
+    assert busy_times.resync(uow, company_id, bookings.list_busy_records, since)["changed"] == 0  # once
+
+
+def test_the_hourly_sweep_checks_every_company_and_repairs_the_one_that_drifted(uow, salon):
+    anna = salon.staff_member("Anna")
+    lost = record(anna["id"], "11:00", 1, "booked", record_id=salon.company_id * 1000 + 7)
+    theirs = {salon.company_id: Bookings({"appointment": [lost]})}
+    empty = Bookings({})
+
+    def digest(company_id, query):
+        return theirs.get(company_id, empty).busy_digest(company_id, query)
+
+    def pages(company_id, query):
+        return theirs.get(company_id, empty).list_busy_records(company_id, query)
+
+    summary = busy_times.check_all_companies(uow, digest, pages)
+    assert salon.company_id in summary["drifted"] and summary["repaired"] >= 1
+    assert copy_of(uow, "appointment", lost["id"]).active is True
+    assert salon.company_id not in busy_times.check_all_companies(uow, digest, pages)["drifted"]
