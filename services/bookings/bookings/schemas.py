@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from bookings.domain import commands
-from bookings.domain.appointments import SOURCES, VISIT_STATUS_CODES
+from bookings.domain.appointments import ONLINE_SOURCES, SOURCES, VISIT_STATUS_CODES
 from bookings.domain.model import Actor, LineChange
 from bookings.domain.pricing import MAX_PRICE, MAX_QUANTITY, Discount, PriceProblem, percent_hundredths
 from salon_infra.extra_fields import TYPES
@@ -169,6 +169,8 @@ def _known_client(data: dict) -> None:
             raise ValidationError("Give client_id, or the client with their phone.", "client")
         if data.get("created_by") is not None and data["created_by"].kind != "client":
             raise ValidationError("Staff name the client's card (client_id).", "client_id")
+        if data.get("source") not in ONLINE_SOURCES:  # the salon's rules (SMS confirmation) apply to these
+            raise ValidationError("Only an online booking brings a client not yet known.", "client_id")
     elif data.get("online_client") is not None:
         raise ValidationError("Only for a client not yet known (no client_id).", "online_client")
     elif data.get("created_by") is None:

@@ -70,6 +70,10 @@ def test_the_phone_confirmation_is_enforced_for_every_caller(service, scheduling
     with pytest.raises(InvalidInput) as refused:
         online(service, company_id)
     assert "phone_token" in refused.value.errors
+    for source in ("admin", "mobile", "import"):  # a caller cannot call itself staff to skip the confirmation
+        with pytest.raises(InvalidInput) as refused:
+            online(service, company_id, source=source)
+        assert "client_id" in refused.value.errors
     forged = phone_tokens.issue("another-secret-entirely", company_id, "+4915123456789")
     theirs = phone_tokens.issue(PHONE_TOKEN_SECRET, company_id + 1, "+4915123456789")
     other_phone = phone_tokens.issue(PHONE_TOKEN_SECRET, company_id, "+4915199999999")
