@@ -14,8 +14,12 @@ def test_fifty_clients_racing_for_one_slot_make_one_appointment(salon):
     starts_at = salon.local(day, 10)
 
     def race(n):
-        client = {"name": f"Racer {n}", "phone": f"+4915170{n:06d}"}
-        return salon.book_online(["Haircut"], starts_at, "Anna", client=client, key=new_key()).status_code
+        client, key = {"name": f"Racer {n}", "phone": f"+4915170{n:06d}"}, new_key()
+        for _ in range(5):  # as a client does: a 503 (the machine busy) is tried again with the same key
+            status = salon.book_online(["Haircut"], starts_at, "Anna", client=client, key=key).status_code
+            if status != 503:
+                return status
+        return status
 
     with ThreadPoolExecutor(50) as pool:
         statuses = list(pool.map(race, range(50)))

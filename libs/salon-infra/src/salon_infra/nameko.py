@@ -191,6 +191,7 @@ class QueueConsumer(messaging.QueueConsumer):
     def __init__(self):
         super().__init__()
         self.link = BrokerLink()
+        self.held_in_batches = 0  # messages batch handlers hold back, of the prefetch every entrypoint shares
 
     def setup(self):
         super().setup()
@@ -374,9 +375,12 @@ event_handler = EventHandler.decorator
 
 class BatchEventHandler(EventHandler):
     """An event handler whose service method takes a list of payloads: the events that arrived
-    within `linger` seconds of the first, at most `batch_size` (and never more than the
-    container's prefetch, max_workers, allows unacknowledged), so one worker and one
-    transaction handle many events under load. Quiet, an event waits `linger` at most.
+    within `linger` seconds of the first, at most `batch_size`, so one worker and one transaction
+    handle many events under load. Quiet, an event waits `linger` at most.
+
+    Held events count against the container's prefetch (max_workers), which its RPC requests
+    share: all batch handlers of a container together hold at most half of it, so requests are
+    never starved of deliveries.
 
     The batch is acknowledged when the method returns; if it raises and `requeue_on_error` is
     set, every event of the batch comes back (consumers are idempotent), else all are dropped.
@@ -390,13 +394,13 @@ class BatchEventHandler(EventHandler):
 
     def setup(self):
         super().setup()
-        # Held events count against the consumer's prefetch: a batch that waited for more than
-        # the prefetch lets through would wait for its linger every time.
-        self.batch_size = max(1, min(self.batch_size, int(self.container.max_workers) // 2))
+        self.most_held = max(1, int(self.container.max_workers) // 2)  # by every batch handler together
 
     def handle_message(self, body, message):
         self._held.append((body, message))
-        if len(self._held) >= self.batch_size:
+        self.queue_consumer.held_in_batches += 1
+        full = len(self._held) >= self.batch_size or self.queue_consumer.held_in_batches >= self.most_held
+        if full:
             self._hand_over()
         elif self._timer is None:
             self._timer = eventlet.spawn_after(self.linger, self._hand_over)
@@ -406,6 +410,7 @@ class BatchEventHandler(EventHandler):
             self._timer.cancel()  # no effect when it is the timer running this
             self._timer = None
         batch, self._held = self._held, []
+        self.queue_consumer.held_in_batches -= len(batch)
         if not batch:
             return
         messages = [message for _, message in batch]
@@ -427,6 +432,7 @@ class BatchEventHandler(EventHandler):
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self.queue_consumer.held_in_batches -= len(self._held)
         self._held = []  # unacknowledged: redelivered to whoever consumes next
         super().stop()
 
