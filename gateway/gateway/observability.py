@@ -6,7 +6,8 @@
 - `salon_rpc_client_duration_seconds{service, method, outcome}`: every RPC (gateway.rpc), outcome
   `ok`, `rejected` (the service returned one of its errors), `unavailable` (no answer in time),
   `failed` (an unexpected error: a bug), as salon_infra.metrics.outcome_of names them.
-- A JSON line per request (logger `gateway.access`; `GATEWAY_REQUEST_LOG=off` leaves them out).
+- A JSON line per request but the probes' (logger `gateway.access`; `GATEWAY_REQUEST_LOG=off` leaves
+  them out).
 
 Under gunicorn the workers are processes: prometheus-client's multiprocess mode
 (PROMETHEUS_MULTIPROC_DIR, set up by gunicorn.conf.py) keeps each worker's values in a file
@@ -29,6 +30,7 @@ from gateway.logs import HEADER, REQUEST_ID, request_id_from
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 UNMATCHED = "unmatched"
+QUIET_ROUTES = frozenset({"/healthz", "/readyz"})  # probed every few seconds: timed, not logged
 
 HTTP_SECONDS = Histogram(
     "salon_http_request_duration_seconds",
@@ -89,7 +91,7 @@ def install(app: Flask) -> None:
         status = response.status_code
         http_timings(request.method, route, STATUS_CLASSES.get(status, "other")).observe(seconds)
         response.headers[HEADER] = g.salon_request_id
-        if log_requests and access_log.isEnabledFor(logging.INFO):
+        if log_requests and route not in QUIET_ROUTES and access_log.isEnabledFor(logging.INFO):
             milliseconds = round(seconds * 1000, 1)
             access_log.info(
                 "%s %s %s in %s ms", request.method, request.path, status, milliseconds,

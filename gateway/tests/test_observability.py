@@ -86,11 +86,13 @@ def test_requests_are_timed_by_route_template_and_status_class(client):
 
 
 def test_each_request_writes_a_json_line_with_its_id_route_and_status(client, log_lines):
-    client.get("/healthz", headers={"X-Request-Id": "json-line-1"})
+    client.get("/widget/1", headers={"X-Request-Id": "json-line-1"})
+    client.get("/healthz", headers={"X-Request-Id": "probe-1"})  # probes come every few seconds: not logged
     [line] = [line for line in log_lines() if line.get("request_id") == "json-line-1"]
     assert line["logger"] == "gateway.access" and line["level"] == "INFO"
-    assert (line["method"], line["route"], line["status"]) == ("GET", "/healthz", 200)
+    assert (line["method"], line["route"], line["status"]) == ("GET", "/widget/<id:company_id>", 200)
     assert line["duration_ms"] >= 0 and line["time"].endswith("+00:00")
+    assert not [line for line in log_lines() if line.get("request_id") == "probe-1"]
 
 
 def test_an_rpc_carries_the_request_id_and_is_timed(client, echo_service):
