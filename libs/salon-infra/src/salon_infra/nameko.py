@@ -578,7 +578,7 @@ class WorkerObserver(DependencyProvider):
 
     def setup(self):
         self.service = self.container.service_name
-        self._entrypoints: dict = {}  # entrypoint -> (kind, method, children by outcome)
+        self._entrypoints: dict = {}  # entrypoint -> (kind, method)
         self._timings = Children(ENTRYPOINT_SECONDS)
 
     def get_dependency(self, worker_ctx):
