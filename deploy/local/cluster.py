@@ -48,6 +48,7 @@ class Process:
     health_url: str
     log_path: Path
     liveness_url: str | None = None
+    metrics_url: str | None = None  # Prometheus' /metrics, on a port of its own as in Kubernetes
     popen: object = None
     wanted: bool = False  # started and not stopped on purpose: the supervisor restarts it if it exits
     started_at: float = 0.0
@@ -195,7 +196,7 @@ class LocalCluster:
         }
 
     def _service(self, spec: ServiceSpec) -> Process:
-        port, liveness_port = free_port(), free_port()
+        port, liveness_port, metrics_port = free_port(), free_port(), free_port()
         config = ROOT / "services" / spec.name / "config.yml"
         return Process(
             spec.name,
@@ -207,28 +208,31 @@ class LocalCluster:
                 DATABASE_URL=self.database_urls[spec.name],
                 HEALTH_ADDRESS=f"127.0.0.1:{port}",
                 LIVENESS_ADDRESS=f"127.0.0.1:{liveness_port}",
+                METRICS_ADDRESS=f"127.0.0.1:{metrics_port}",
                 MAX_WORKERS=str(self.max_workers),
             ),
             f"http://127.0.0.1:{port}/health/ready",
             self.log_dir / f"{spec.name}.log",
             liveness_url=f"http://127.0.0.1:{liveness_port}/health/live",
+            metrics_url=f"http://127.0.0.1:{metrics_port}/metrics",
         )
 
     def _relay(self, spec: ServiceSpec) -> Process:
-        port = free_port()
+        port, metrics_port = free_port(), free_port()
         command = [
             sys.executable, "-m", "salon_infra.relay", "--service", spec.name,
             "--database-url", self.database_urls[spec.name],
             "--amqp-uri", self.amqp_uri_for(f"{spec.name}-relay"),
-            "--health-port", str(port),
+            "--health-port", str(port), "--metrics-port", str(metrics_port),
         ]  # fmt: skip
         return Process(
             f"{spec.name}-relay", command, self._env(f"{spec.name}-relay"), f"http://127.0.0.1:{port}/health/live",
             self.log_dir / f"{spec.name}-relay.log", liveness_url=f"http://127.0.0.1:{port}/health/live",
+            metrics_url=f"http://127.0.0.1:{metrics_port}/metrics",
         )  # fmt: skip
 
     def _gateway(self) -> Process:
-        liveness_port = free_port()
+        liveness_port, metrics_port = free_port(), free_port()
         gunicorn_conf = str(ROOT / "gateway" / "gunicorn.conf.py")
         command = [sys.executable, "-m", "gunicorn", "-c", gunicorn_conf, "gateway.app:create_app()"]
         env = self._env(
@@ -240,8 +244,9 @@ class LocalCluster:
             REDIS_URL=self.redis_url,
             REDIS_PREFIX=self.redis_prefix,
             GATEWAY_LIVENESS_ADDRESS=f"127.0.0.1:{liveness_port}",
+            GATEWAY_METRICS_ADDRESS=f"127.0.0.1:{metrics_port}",
         )
         return Process(
             "gateway", command, env, f"{self.gateway_url}/readyz", self.log_dir / "gateway.log",
-            liveness_url=f"http://127.0.0.1:{liveness_port}/healthz",
+            liveness_url=f"http://127.0.0.1:{liveness_port}/healthz", metrics_url=f"http://127.0.0.1:{metrics_port}/metrics",
         )  # fmt: skip

@@ -146,6 +146,7 @@ def _require_free_port(port: int) -> None:
 
 def _print_banner(cluster: LocalCluster, demo: dict) -> None:
     url, company_id = cluster.gateway_url, demo["company_id"]
+    metrics = {name: process.metrics_url for name, process in cluster.processes.items()}
     specialist = f"{demo.get('specialist_email', '')} / {demo['owner_password']}"
     credentials = json.dumps(
         {"company_id": company_id, "email": demo["owner_email"], "password": demo["owner_password"]}
@@ -175,7 +176,9 @@ Salon platform is running. Ctrl-C stops it.
   Sent email       {VAR / "mail"}/new/   (a local SMTP server keeps every message)
 
   Databases        {VAR}/*.sqlite3   (make run ARGS=--fresh starts over)
-  Logs             {VAR / "logs"}/
+  Logs             {VAR / "logs"}/   (JSON lines; follow a request by its X-Request-Id: grep -r <id> there)
+  Metrics          {metrics["gateway"]}   (Prometheus; every process has its own:
+                   bookings {metrics["bookings"]}, its relay {metrics["bookings-relay"]})
   Restarts         a process that exits is restarted (1 s, then 2, 4 ... 30 s while it keeps failing);
                    each restart is printed here
 """,

@@ -1,6 +1,7 @@
 """The Flask application: `gunicorn "gateway.app:create_app()"`."""
 
 import logging
+import logging.config
 from decimal import Decimal
 
 import orjson
@@ -13,7 +14,7 @@ from flask_smorest import Api
 from marshmallow import Schema
 from werkzeug.routing import IntegerConverter
 
-from gateway import pages, stock_pages
+from gateway import logs, observability, pages, stock_pages
 from gateway.api import (
     accounts,
     appointment_settings,
@@ -71,9 +72,10 @@ def schema_name(schema) -> str | None:
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    logging.getLogger("pika").setLevel(logging.WARNING)
+    if not logging.getLogger().handlers:  # gunicorn has set up logging already (gunicorn.conf.py)
+        logging.config.dictConfig(logs.logging_config())
     app = Flask(__name__)
+    observability.install(app)  # first: every request gets its id and timing before any other hook
     app.json = OrjsonProvider(app)
     app.url_map.converters["id"] = IdConverter
     app.config.update(

@@ -8,6 +8,9 @@ queue fails at once (mandatory publish), and a service whose queue has no consum
 at once after its first timeout (a passive queue check). A connection that failed or timed
 out is dropped, so a dead one is never used twice.
 
+Each request carries the HTTP request's id (gateway.logs) as nameko context data, and each
+call's time is observed by service, method and outcome (gateway.observability).
+
 `BrokerWatch` is the process's liveness: a thread of its own keeps a connection to the
 broker with heartbeats, and `/healthz` on GATEWAY_LIVENESS_ADDRESS (gateway.api.health)
 fails when it cannot reconnect although the broker answers.
@@ -21,19 +24,22 @@ import socket
 import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from urllib.parse import urlparse
 
 import orjson
 import pika
 import pika.exceptions
 
-from gateway.errors import ServiceUnavailable, remote_error
+from gateway import observability
+from gateway.errors import REMOTE_ERRORS, ServiceUnavailable, remote_error
+from gateway.logs import REQUEST_ID, RPC_HEADER
 
 log = logging.getLogger(__name__)
 
 RPC_EXCHANGE = "nameko-rpc"  # nameko's default rpc_exchange
 BROKER_ERRORS = (pika.exceptions.AMQPError, OSError)
+OK, REJECTED, UNAVAILABLE, FAILED = "ok", "rejected", "unavailable", "failed"  # how a call ended, for its timing
 SUSPECT_FOR = 30.0  # seconds a timed-out service gets checked for consumers before each call
 UNREACHABLE_FOR = 0.5  # seconds after a failed connect in which no thread tries again: a quick 503
 
@@ -76,6 +82,17 @@ class RpcClient:
 
     def call(self, service: str, method: str, *args, **kwargs):
         """Call `service.method` and return its result, or raise the mapped remote error."""
+        started, outcome = time.perf_counter(), UNAVAILABLE
+        try:
+            reply = self._reply(service, method, args, kwargs)
+            outcome = _outcome(reply)
+        finally:
+            observability.observe_rpc(service, method, outcome, time.perf_counter() - started)
+        if reply.get("error"):
+            raise remote_error(reply["error"])
+        return reply["result"]
+
+    def _reply(self, service: str, method: str, args, kwargs) -> dict:
         deadline = self._deadline(service)
         if self._is_suspect(service) and not self._has_consumers(service):
             raise ServiceUnavailable(f"the {service} service is not running")
@@ -86,15 +103,13 @@ class RpcClient:
             self._reset()  # a connection that may be dead is not used again
             raise ServiceUnavailable(f"the {service} service did not answer in {self.timeout:g}s") from None
         self._suspects.pop(service, None)
-        if reply.get("error"):
-            raise remote_error(reply["error"])
-        return reply["result"]
+        return reply
 
     def call_all(self, *calls: tuple) -> list:
         """Several independent calls at once, `(service, method, *args)` each: every request is
         published before any reply is awaited, so the services work side by side and the whole
         takes about as long as the slowest. The results in order; the first error is raised."""
-        deadline = min(self._deadline(service) for service, *_ in calls)
+        started, deadline = time.perf_counter(), min(self._deadline(service) for service, *_ in calls)
         for service, *_ in calls:
             if self._is_suspect(service) and not self._has_consumers(service):
                 raise ServiceUnavailable(f"the {service} service is not running")
@@ -105,17 +120,21 @@ class RpcClient:
             self._reset()
             raise ServiceUnavailable("lost the message broker") from problem
         replies, failure, timed_out = [], None, False
-        for service, correlation_id in sent:
+        for (service, correlation_id), call in zip(sent, calls, strict=True):
             try:
                 replies.append(connection.wait_for(correlation_id, deadline, service))
+                observability.observe_rpc(service, call[1], _outcome(replies[-1]), time.perf_counter() - started)
             except _Timeout:
+                observability.observe_rpc(service, call[1], UNAVAILABLE, time.perf_counter() - started)
                 self._suspects[service] = time.monotonic() + SUSPECT_FOR
                 timed_out = True
                 failure = failure or ServiceUnavailable(f"the {service} service did not answer in {self.timeout:g}s")
             except BROKER_ERRORS as problem:
+                observability.observe_rpc(service, call[1], UNAVAILABLE, time.perf_counter() - started)
                 self._reset()
                 raise ServiceUnavailable(f"lost the message broker while calling {service}") from problem
             except ServiceUnavailable as problem:
+                observability.observe_rpc(service, call[1], UNAVAILABLE, time.perf_counter() - started)
                 failure = failure or problem
         if failure:
             for _, correlation_id in sent:
@@ -187,6 +206,18 @@ class _Timeout(Exception):
     pass
 
 
+def _outcome(reply: dict) -> str:
+    """ok; rejected (the service returned one of its errors); unavailable (it, or one it asked,
+    did not answer); failed (anything else: a bug)."""
+    error = reply.get("error")
+    if not error:
+        return OK
+    exc_type = error.get("exc_type")
+    if exc_type == "ServiceUnavailable":
+        return UNAVAILABLE
+    return REJECTED if exc_type in REMOTE_ERRORS else FAILED
+
+
 def _left(deadline: float) -> float:
     """Seconds until `deadline` (monotonic), at least a millisecond: a request's TTL and deadline."""
     return max(deadline - time.monotonic(), 0.001)
@@ -215,16 +246,19 @@ class _ThreadConnection:
 
     def publish(self, service: str, method: str, args, kwargs, timeout: float) -> str:
         correlation_id = uuid.uuid4().hex
+        headers = {
+            "nameko.call_id_stack": [f"gateway.{method}.{correlation_id}"],
+            # The service's unit of work will not commit after this, nor wait on others past it.
+            "nameko.deadline": f"{time.time() + timeout:.3f}",
+        }
+        if (request_id := REQUEST_ID.get()) is not None:
+            headers[RPC_HEADER] = request_id  # the service's logs, calls and events carry it on
         properties = pika.BasicProperties(
             reply_to=self.reply_queue,
             correlation_id=correlation_id,
             content_type="application/json",
             expiration=str(max(int(timeout * 1000), 1)),
-            headers={
-                "nameko.call_id_stack": [f"gateway.{method}.{correlation_id}"],
-                # The service's unit of work will not commit after this, nor wait on others past it.
-                "nameko.deadline": f"{time.time() + timeout:.3f}",
-            },
+            headers=headers,
         )
         body = orjson.dumps({"args": args, "kwargs": kwargs})
         self.pending.add(correlation_id)
@@ -374,29 +408,13 @@ def broker_answers(amqp_uri: str, timeout: float = 2.0) -> bool:
 
 
 def serve_liveness(address: tuple[str, int], check, path: str = "/healthz") -> ThreadingHTTPServer:
-    """`GET path` answered by `check()` from a thread of its own. Each gunicorn worker binds the
-    same port (SO_REUSEPORT) and answers for itself."""
+    """`GET path` answered by `check()`, and `GET /metrics` (gateway.observability), from a thread
+    of its own. Each gunicorn worker binds the same port (SO_REUSEPORT) and answers for itself
+    (metrics: for every worker)."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            if self.path != path:
-                self.send_error(404)
-                return
-            alive, details = check()
-            body = json.dumps({"status": "ok" if alive else "failing", **details}).encode()
-            self.send_response(200 if alive else 503)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def live():
+        alive, details = check()
+        body = json.dumps({"status": "ok" if alive else "failing", **details}).encode()
+        return 200 if alive else 503, "application/json", body
 
-        def log_message(self, *args):
-            pass
-
-    class Server(ThreadingHTTPServer):
-        allow_reuse_port = True
-        daemon_threads = True
-
-    server = Server(address, Handler)
-    threading.Thread(target=server.serve_forever, name="liveness", daemon=True).start()
-    return server
+    return observability.serve(address, {path: live, "/metrics": observability.metrics_answer}, name="liveness")

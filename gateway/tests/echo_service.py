@@ -3,14 +3,24 @@
 import json
 
 import eventlet
+from nameko.contextdata import ContextDataProvider
 from nameko.rpc import rpc
 from nameko.web.handlers import http
 
 from salon_infra.errors import InvalidInput
 
 
+class RequestId(ContextDataProvider):
+    context_key = "request_id"  # header nameko.request_id
+
+
 class EchoService:
     name = "echo"
+    request_id = RequestId()
+
+    @rpc
+    def my_request_id(self):
+        return self.request_id
 
     @rpc
     def echo(self, value):

@@ -431,16 +431,20 @@ def test_only_the_gateway_is_reachable_over_http():
     assert backends == [{"name": "gateway", "port": {"name": service_port["name"]}}]
 
     policy = find(BASE_MANIFESTS, "NetworkPolicy", "gateway").doc["spec"]
-    [rule] = policy["ingress"]
+    [rule, scraper] = policy["ingress"]
     assert [list(peer) for peer in rule["from"]] == [["namespaceSelector"]]
     assert rule["ports"] == [{"protocol": "TCP", "port": port["containerPort"]}]
+    assert scraper["from"] == [SCRAPER] and scraper["ports"] == [{"protocol": "TCP", "port": 9100}]
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_no_one_may_call_a_service(service):
+def test_no_one_may_call_a_service_and_only_the_scraper_reads_its_metrics(service):
     policy = find(BASE_MANIFESTS, "NetworkPolicy", service).doc["spec"]
     assert "Ingress" in policy["policyTypes"]
-    assert not policy.get("ingress")
+    [rule] = policy["ingress"]
+    assert rule["from"] == [SCRAPER]
+    deployment = find(BASE_MANIFESTS, "Deployment", service)
+    assert sorted(port["port"] for port in rule["ports"]) == sorted(port for _, port in scraped_ports(deployment))
 
 
 # --- availability -----------------------------------------------------------------------------
@@ -549,10 +553,11 @@ def test_deployment_runs_the_class_its_service_py_defines(service):
 @pytest.mark.parametrize("service", SERVICES)
 def test_service_containers_get_their_settings(service):
     container = find(BASE_MANIFESTS, "Deployment", service).pod["spec"]["containers"][0]
-    assert {"AMQP_URI", "DATABASE_URL", "HEALTH_ADDRESS", "LIVENESS_ADDRESS", "MAX_WORKERS"} <= env_names(container)
+    settings = {"AMQP_URI", "DATABASE_URL", "HEALTH_ADDRESS", "LIVENESS_ADDRESS", "METRICS_ADDRESS", "MAX_WORKERS"}
+    assert settings <= env_names(container)
     health = next(variable["value"] for variable in container["env"] if variable["name"] == "HEALTH_ADDRESS")
     assert health == "0.0.0.0:8000"
-    assert [port["containerPort"] for port in container["ports"]] == [8000, 8002]
+    assert [port["containerPort"] for port in container["ports"]] == [8000, 8002, 9100]
     assert ("rabbitmq", "amqp-uri") in secret_refs(find(BASE_MANIFESTS, "Deployment", service))
     assert (f"{service}-database", "url") in secret_refs(find(BASE_MANIFESTS, "Deployment", service))
 
@@ -726,13 +731,127 @@ def test_the_services_that_send_events_are_bookings_and_payments():
 def test_each_pod_that_sends_events_runs_its_outbox_relay(name):
     deployment = find(BASE_MANIFESTS, "Deployment", name)
     service, relay = deployment.pod["spec"]["containers"]
-    assert relay["command"] == ["salon-outbox-relay", "--service", name, "--health-port", "8001"]
+    assert relay["command"] == [
+        "salon-outbox-relay", "--service", name, "--health-port", "8001", "--metrics-port", "9101"
+    ]  # fmt: skip
     assert relay["image"] == service["image"]
-    assert [port["containerPort"] for port in relay["ports"]] == [8001]
+    assert [port["containerPort"] for port in relay["ports"]] == [8001, 9101]
     relay_env = {variable["name"]: variable for variable in relay["env"]}
     service_env = {variable["name"]: variable for variable in service["env"]}
     for name in ("DATABASE_URL", "AMQP_URI"):
         assert relay_env[name] == service_env[name]
+
+
+# --- metrics: every process serves /metrics on a port of its own, and Prometheus scrapes them ---
+
+SCRAPE_CONFIG = REPO / "deploy" / "monitoring" / "prometheus-scrape.yaml"
+SCRAPER = {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}}}
+SALON_DEPLOYMENTS = [m for m in BASE_MANIFESTS if m.kind == "Deployment"]
+
+
+def discovered_targets(deployment: Manifest) -> list[dict]:
+    """The labels Prometheus' Kubernetes discovery (role: pod) gives each declared container port."""
+    pod = deployment.pod
+    annotations = {
+        re.sub(r"[^a-zA-Z0-9_]", "_", key): value for key, value in pod["metadata"].get("annotations", {}).items()
+    }
+    labels = {re.sub(r"[^a-zA-Z0-9_]", "_", key): value for key, value in pod["metadata"]["labels"].items()}
+    return [
+        {
+            **{f"__meta_kubernetes_pod_annotation_{key}": value for key, value in annotations.items()},
+            **{f"__meta_kubernetes_pod_label_{key}": value for key, value in labels.items()},
+            "__meta_kubernetes_pod_container_name": container["name"],
+            "__meta_kubernetes_pod_container_port_name": port.get("name", ""),
+            "__meta_kubernetes_pod_container_port_number": str(port["containerPort"]),
+        }
+        for container in pod["spec"]["containers"]
+        for port in container.get("ports", [])
+    ]
+
+
+def relabel(target: dict, rules: list[dict]) -> dict | None:
+    """Prometheus' relabelling (keep and replace, the actions the scrape job uses); None if dropped."""
+    target = dict(target)
+    for rule in rules:
+        value = rule.get("separator", ";").join(target.get(label, "") for label in rule["source_labels"])
+        match = re.fullmatch(rule.get("regex", "(.*)"), value)
+        action = rule.get("action", "replace")
+        if action == "keep":
+            if not match:
+                return None
+        elif action == "replace":
+            if match:
+                target[rule["target_label"]] = match.expand(rule.get("replacement", r"\1").replace("$1", r"\1"))
+        else:
+            raise AssertionError(f"this test does not know the action {action}")
+    return target
+
+
+def scraped_ports(deployment: Manifest) -> list[tuple[str, int]]:
+    """(container, port) of every target the scrape job keeps in the Deployment's pods."""
+    [job] = yaml.safe_load(SCRAPE_CONFIG.read_text())["scrape_configs"]
+    kept = [relabel(target, job["relabel_configs"]) for target in discovered_targets(deployment)]
+    for target in filter(None, kept):
+        assert target["__metrics_path__"] == "/metrics"
+    return [
+        (target["__meta_kubernetes_pod_container_name"], int(target["__meta_kubernetes_pod_container_port_number"]))
+        for target in kept
+        if target
+    ]
+
+
+def metrics_port_served(container: dict) -> int | None:
+    """The port a container's process serves /metrics alone on, from its own settings."""
+    env = container_env(container)
+    for variable in ("METRICS_ADDRESS", "GATEWAY_METRICS_ADDRESS"):
+        if variable in env:
+            return int(env[variable]["value"].rpartition(":")[2])
+    command = container.get("command", [])
+    return int(command[command.index("--metrics-port") + 1]) if "--metrics-port" in command else None
+
+
+def test_the_scrape_job_is_a_prometheus_pod_discovery_job():
+    [job] = yaml.safe_load(SCRAPE_CONFIG.read_text())["scrape_configs"]
+    assert job["kubernetes_sd_configs"] == [{"role": "pod"}]
+
+
+@pytest.mark.parametrize("deployment", SALON_DEPLOYMENTS, ids=ids(SALON_DEPLOYMENTS))
+def test_every_process_is_scraped_on_the_port_it_serves_metrics_on(deployment):
+    expected = {
+        (container["name"], port)
+        for container in deployment.pod["spec"]["containers"]
+        if (port := metrics_port_served(container)) is not None
+    }
+    names = [container["name"] for container in deployment.pod["spec"]["containers"]]
+    assert {name for name, _ in expected} == set(names), "a process without a metrics port"
+    assert sorted(scraped_ports(deployment)) == sorted(expected)
+    annotations = deployment.pod["metadata"]["annotations"]
+    # For a scraper that reads the annotations alone: the main container's port.
+    [main_port] = [port for name, port in expected if name == names[0]]
+    assert annotations["prometheus.io/port"] == str(main_port)
+    assert annotations["prometheus.io/path"] == "/metrics"
+
+
+@pytest.mark.parametrize("deployment", SALON_DEPLOYMENTS, ids=ids(SALON_DEPLOYMENTS))
+def test_the_scraper_may_reach_exactly_the_metrics_ports(deployment):
+    labels = deployment.pod["metadata"]["labels"]
+    [policy] = [
+        m for m in BASE_MANIFESTS
+        if m.kind == "NetworkPolicy" and m.doc["spec"]["podSelector"].get("matchLabels", {}).get(
+            "app.kubernetes.io/name") == labels["app.kubernetes.io/name"]
+    ]  # fmt: skip
+    admitted = {
+        port["port"] for rule in policy.doc["spec"]["ingress"] if SCRAPER in rule["from"] for port in rule["ports"]
+    }
+    assert admitted == {port for _, port in scraped_ports(deployment)}
+    for rule in policy.doc["spec"]["ingress"]:
+        if SCRAPER not in rule["from"]:
+            assert not admitted & {port["port"] for port in rule["ports"]}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_service_config_reads_the_metrics_address(service):
+    assert config_settings(service)["METRICS_ADDRESS"] == ("METRICS_ADDRESS", "")
 
 
 # --- images -----------------------------------------------------------------------------------

@@ -5,17 +5,29 @@
   from a thread of its own by the process's BrokerWatch (gateway.rpc), not by gunicorn's
   workers; it fails when the process cannot reconnect to the broker although it answers.
 - `/readyz`: this worker can reach the message broker.
+- `/metrics` (gateway.observability) on GATEWAY_LIVENESS_ADDRESS, and alone on
+  GATEWAY_METRICS_ADDRESS (e.g. 0.0.0.0:9100) when set: the port a scraper is let in on.
 """
 
 import os
 
 from flask import Blueprint, jsonify
 
+from gateway import observability
 from gateway.errors import ServiceUnavailable
 from gateway.remote import remote
 from gateway.rpc import BrokerWatch, serve_liveness
 
 blp = Blueprint("health", __name__)
+
+
+@blp.record_once
+def _serve_metrics(state) -> None:
+    """A metrics server per worker process, on a port they share; any of them answers for all."""
+    address = os.environ.get("GATEWAY_METRICS_ADDRESS")
+    if address:
+        host, _, port = address.rpartition(":")
+        state.app.extensions["salon.metrics"] = observability.serve_metrics((host or "0.0.0.0", int(port)))
 
 
 @blp.record_once

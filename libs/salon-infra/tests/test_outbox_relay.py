@@ -1,22 +1,28 @@
 import json
 import threading
 import time
+import urllib.error
+import urllib.request
 
 import pika.exceptions
 import pytest
 from conftest import bind_queue
+from prometheus_client import REGISTRY, CollectorRegistry
 from sqlalchemy import select
 
 from salon_infra.database import UnitOfWork
+from salon_infra.logs import REQUEST_ID
 from salon_infra.outbox import outbox_table
 from salon_infra.relay import (
     EventPublisher,
     NotifyWakeup,
+    OutboxBacklog,
     OutboxRelay,
     PollingWakeup,
     RelayLoop,
     events_exchange,
     is_alive,
+    serve_health,
 )
 from salon_infra.testing import free_port
 
@@ -203,3 +209,95 @@ def test_relay_keeps_its_connection_alive_between_batches(engine, amqp_uri):
         assert time.monotonic() - loop.relay.publisher.last_ok < 1.5
     finally:
         loop.stop()
+
+
+# --- metrics and request ids ------------------------------------------------------------------
+
+
+def sample(name: str, **labels) -> float:
+    return REGISTRY.get_sample_value(name, labels) or 0.0
+
+
+def test_an_event_goes_with_the_request_id_it_was_recorded_in(engine, sessions, amqp_uri, broker):
+    queue = bind_queue(broker, EXCHANGE, "thing_happened")
+    token = REQUEST_ID.set("req-relayed-1")
+    try:
+        record(sessions)
+    finally:
+        REQUEST_ID.reset(token)
+    record(sessions)  # recorded outside a request: no id
+    OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE)).publish_pending()
+    with_id, message = wait_for_message(broker, queue)
+    assert message["request_id"] == "req-relayed-1" and with_id.headers == {"nameko.request_id": "req-relayed-1"}
+    without, message = wait_for_message(broker, queue)
+    assert "request_id" not in message and not without.headers
+
+
+def test_the_relay_counts_what_it_published_and_what_failed(engine, sessions, amqp_uri, broker):
+    relay = OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE))
+    assert relay.service == "testsvc"
+    before = {
+        "published": sample("salon_outbox_events_published_total", service="testsvc"),
+        "unroutable": sample("salon_outbox_events_failed_total", service="testsvc", reason="unroutable"),
+        "broker": sample("salon_outbox_events_failed_total", service="testsvc", reason="broker"),
+    }
+    record(sessions, "nobody_listens")
+    relay.publish_pending()
+    bind_queue(broker, EXCHANGE, "thing_happened")
+    record(sessions)
+    record(sessions)
+    relay.publish_pending()
+    record(sessions)
+    unreachable = OutboxRelay(engine, EventPublisher(f"amqp://guest:guest@127.0.0.1:{free_port()}/", EXCHANGE))
+    with pytest.raises((pika.exceptions.AMQPError, OSError)):
+        unreachable.publish_pending()
+    after = {
+        "published": sample("salon_outbox_events_published_total", service="testsvc"),
+        "unroutable": sample("salon_outbox_events_failed_total", service="testsvc", reason="unroutable"),
+        "broker": sample("salon_outbox_events_failed_total", service="testsvc", reason="broker"),
+    }
+    assert {key: after[key] - before[key] for key in before} == {"published": 2, "unroutable": 1, "broker": 1}
+
+
+def test_the_backlog_is_the_age_of_the_oldest_unpublished_event(engine, sessions, amqp_uri, broker):
+    registry = CollectorRegistry()
+    registry.register(OutboxBacklog(engine, "testsvc"))
+
+    def backlog() -> tuple[float, float]:
+        labels = {"service": "testsvc"}
+        return (registry.get_sample_value("salon_outbox_oldest_unpublished_age_seconds", labels),
+                registry.get_sample_value("salon_outbox_unpublished_events", labels))  # fmt: skip
+
+    assert backlog() == (0.0, 0.0)
+    record(sessions)
+    time.sleep(0.3)
+    record(sessions)
+    age, waiting = backlog()
+    assert 0.3 <= age < 5 and waiting == 2
+    bind_queue(broker, EXCHANGE, "thing_happened")
+    OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE)).publish_pending()
+    assert backlog() == (0.0, 0.0)
+
+
+def test_the_backlog_is_not_a_number_while_the_database_is_away():
+    from sqlalchemy import create_engine
+
+    registry = CollectorRegistry()
+    registry.register(OutboxBacklog(create_engine(f"postgresql+psycopg2://nobody@127.0.0.1:{free_port()}/x"), "x"))
+    age = registry.get_sample_value("salon_outbox_oldest_unpublished_age_seconds", {"service": "x"})
+    assert age != age  # NaN, and the scrape still answers
+
+
+def test_the_relay_serves_its_metrics_beside_its_probes_and_alone(engine, amqp_uri):
+    loop = RelayLoop(OutboxRelay(engine, EventPublisher(amqp_uri, EXCHANGE)), PollingWakeup(0.1))
+    health_port, metrics_port = free_port(), free_port()
+    servers = [serve_health(loop, health_port), serve_health(loop, metrics_port, probes=False)]
+    try:
+        for port in (health_port, metrics_port):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as answer:
+                assert "salon_outbox_events_published_total" in answer.read().decode()
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/health/live", timeout=5)
+    finally:
+        for server in servers:
+            server.shutdown()

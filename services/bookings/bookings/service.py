@@ -2,7 +2,7 @@
 
 import logging
 
-from bookings import imports
+from bookings import imports, metrics
 from bookings.handlers import (
     appointments,
     breaks,
@@ -90,6 +90,7 @@ class BookingsService(HealthChecks):
             self.uow, self.scheduling.quote_appointment, self.link_secret, company, command,
             clients=self.clients, token_secret=self.phone_token_secret,
         )  # fmt: skip
+        metrics.count_booking(booked, metrics.APPOINTMENT)
         return self._booked(booked)
 
     @rpc
@@ -159,7 +160,9 @@ class BookingsService(HealthChecks):
     def import_appointments(self, company_id, command):
         """A calendar from a spreadsheet: {created, existing, problems}; all or nothing (see bookings.imports)."""
         company = self._company(company_id)
-        return imports.import_appointments(self.uow, company, load(ImportAppointmentsSchema(), command))
+        result = imports.import_appointments(self.uow, company, load(ImportAppointmentsSchema(), command))
+        metrics.count_imported(result)
+        return result
 
     # ---------------------------------------------------------------- the calendar
 
@@ -214,6 +217,7 @@ class BookingsService(HealthChecks):
             self.uow, self.link_secret, company, event_id, command, clients=self.clients,
             token_secret=self.phone_token_secret, check_contact=self.scheduling.check_online_contact,
         )  # fmt: skip
+        metrics.count_booking(booked, metrics.SEAT)
         return self._booked(booked)
 
     # ---------------------------------------------------------------- breaks

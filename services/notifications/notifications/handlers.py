@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from notifications import metrics
 from notifications.domain import messages
 from notifications.domain.channels import (
     EMAIL,
@@ -215,6 +216,7 @@ def _add(
     the cap it is refused (DailyLimitReached), or recorded as failed for an event's message."""
     within_cap = _count_against_cap(uow, rules, company_id, outgoing.channel, now)
     if not within_cap and refuse_over_cap:
+        metrics.count_failure(outgoing.channel, metrics.DAILY_CAP)
         cap = rules.daily_caps[outgoing.channel]
         raise DailyLimitReached(
             f"this salon has sent its {cap} {outgoing.channel} messages for today",
@@ -237,6 +239,7 @@ def _add(
         ),
     )
     if not within_cap:
+        metrics.count_failure(outgoing.channel, metrics.DAILY_CAP)
         log.warning("company %s is over its daily %s cap: %s message not sent", company_id, outgoing.channel,
                     outgoing.purpose)  # fmt: skip
     uow.session.add(message)
@@ -305,6 +308,7 @@ def _deliver_all(
         try:
             outcomes[message.id] = _outcome(postbox, rules, message, text)
         except Exception:
+            metrics.count_failure(message.channel, metrics.INTERRUPTED)
             log.exception("%s message %s interrupted; it is tried again when its lease ends", message.channel,
                           message.id)  # fmt: skip
     recorded = _record_all(uow, outcomes)
@@ -316,6 +320,7 @@ def _outcome(postbox: Postbox, rules: SendingRules, message: SentMessage, text: 
     try:
         provider_message_id = _hand_over(postbox, message, text)
     except DeliveryFailed as problem:
+        metrics.count_failure(message.channel, problem)
         log.warning("%s message %s to %s failed (attempt %s): %s", message.channel, message.id, message.recipient,
                     message.attempts, problem)  # fmt: skip
         outcome = after_failure(

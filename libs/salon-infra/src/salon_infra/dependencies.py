@@ -10,7 +10,7 @@ from nameko.web.handlers import http
 
 from salon_infra import config, errors
 from salon_infra.database import UnitOfWork, create_engine_for, session_factory
-from salon_infra.nameko import DEADLINE, BrokerLiveness, TimedRpcProxy, deadline_of, rpc
+from salon_infra.nameko import DEADLINE, BrokerLiveness, TimedRpcProxy, WorkerObserver, deadline_of, rpc
 from salon_infra.serialization import use_orjson_for_json
 
 __all__ = ["DEADLINE", "Database", "HealthChecks", "Secret", "TimedRpcProxy", "deadline_of"]
@@ -102,15 +102,18 @@ JSON = {"Content-Type": "application/json"}
 
 
 class HealthChecks:
-    """Kubernetes probes, and an RPC ping that shows the service is consuming its queue.
+    """Kubernetes probes, metrics, and an RPC ping that shows the service is consuming its queue.
     Expects a `uow` Database.
 
     - liveness: `/health/live` on LIVENESS_ADDRESS, from a thread of its own (BrokerLiveness):
       fails when the broker consumer is stuck, or its connection is dead;
     - readiness: `/health/ready` on nameko's web server (WEB_SERVER_ADDRESS): the database
-      answers. Its `/health/live` says only that the web server answers."""
+      answers. Its `/health/live` says only that the web server answers;
+    - metrics: `/metrics` on LIVENESS_ADDRESS, and alone on METRICS_ADDRESS when set; every
+      worker timed, its request id kept for its logs, calls and events (WorkerObserver)."""
 
     broker_liveness = BrokerLiveness()
+    worker_observer = WorkerObserver()
 
     @rpc
     def ping(self):

@@ -1,4 +1,4 @@
-"""Liveness probes answered from an OS thread of their own, and a check that the broker answers.
+"""Liveness probes and metrics answered from an OS thread of their own, and a check that the broker answers.
 
 A nameko service runs everything on eventlet's hub in one OS thread. Its liveness must not
 wait for a free worker, nor for the hub: `LivenessServer` serves `GET /health/live` from a
@@ -49,16 +49,18 @@ def broker_answers(amqp_uri: str, timeout: float = 2.0) -> bool:
 
 
 Check = Callable[[], tuple[bool, dict]]
+Answer = tuple[str, str, bytes]  # status line ("200 OK"), content type, body
+Route = Callable[[], Answer]
 
 
-class LivenessServer:
-    """`GET /health/live` on `address`, answered by `check()` -> (alive, details) from its own
-    OS thread: 200 when alive, 503 when not, with the details as JSON."""
+class ThreadServer:
+    """GET `path` answered by `routes[path]()` from an OS thread of its own (eventlet's original
+    `threading` and `socket`), one connection at a time: for probes and metrics, which must not
+    wait for a worker nor for eventlet's hub."""
 
-    path = "/health/live"
-
-    def __init__(self, address: tuple[str, int], check: Check, *, reuse_port: bool = False):
-        self._address, self._check, self._reuse_port = address, check, reuse_port
+    def __init__(self, address: tuple[str, int], routes: dict[str, Route], *, reuse_port: bool = False,
+                 name: str = "probes"):  # fmt: skip
+        self._address, self._routes, self._reuse_port, self._name = address, routes, reuse_port, name
         self._listener = None
         self._thread = None
         self._stopping = False
@@ -77,7 +79,7 @@ class LivenessServer:
         listener.listen(16)
         listener.settimeout(0.5)
         self._listener = listener
-        self._thread = threading.Thread(target=self._serve, name="liveness", daemon=True)
+        self._thread = threading.Thread(target=self._serve, name=self._name, daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
@@ -111,21 +113,54 @@ class LivenessServer:
                 return
             request += chunk
         method, path, *_ = [*request.split(b"\r\n", 1)[0].decode("latin-1").split(" "), "", ""]
-        if method != "GET" or path.split("?")[0] != self.path:
-            status, body = "404 Not Found", {"status": "not found"}
+        route = self._routes.get(path.split("?")[0]) if method == "GET" else None
+        if route is None:
+            status, content_type, payload = "404 Not Found", "application/json", b'{"status": "not found"}'
         else:
-            alive, details = self._safe_check()
-            status = "200 OK" if alive else "503 Service Unavailable"
-            body = {"status": "ok" if alive else "failing", **details}
-        payload = json.dumps(body).encode()
-        head = f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(payload)}\r\n"
+            status, content_type, payload = route()
+        head = f"HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {len(payload)}\r\n"
         connection.sendall(head.encode() + b"Connection: close\r\n\r\n" + payload)
+
+
+def metrics_answer() -> Answer:
+    """This process's Prometheus metrics (salon_infra.metrics)."""
+    from salon_infra.metrics import exposition
+
+    try:
+        payload, content_type = exposition()
+    except Exception as problem:  # a collector that breaks must not take the server with it
+        return "500 Internal Server Error", "text/plain", f"{type(problem).__name__}: {problem}".encode()
+    return "200 OK", content_type, payload
+
+
+class LivenessServer(ThreadServer):
+    """`GET /health/live` on `address`, answered by `check()` -> (alive, details) from its own
+    OS thread: 200 when alive, 503 when not, with the details as JSON; and `GET /metrics`."""
+
+    path = "/health/live"
+
+    def __init__(self, address: tuple[str, int], check: Check, *, reuse_port: bool = False):
+        self._check = check
+        super().__init__(address, {self.path: self._live, "/metrics": metrics_answer}, reuse_port=reuse_port,
+                         name="liveness")  # fmt: skip
+
+    def _live(self) -> Answer:
+        alive, details = self._safe_check()
+        body = {"status": "ok" if alive else "failing", **details}
+        return "200 OK" if alive else "503 Service Unavailable", "application/json", json.dumps(body).encode()
 
     def _safe_check(self) -> tuple[bool, dict]:
         try:
             return self._check()
         except Exception as problem:  # a check that breaks must not take the probe server with it
             return False, {"error": f"{type(problem).__name__}: {problem}"}
+
+
+class MetricsServer(ThreadServer):
+    """`GET /metrics` alone, on a port of its own (METRICS_ADDRESS): the one a scraper is let in on."""
+
+    def __init__(self, address: tuple[str, int], *, reuse_port: bool = False):
+        super().__init__(address, {"/metrics": metrics_answer}, reuse_port=reuse_port, name="metrics")
 
 
 def parse_address(address: str, default_port: int) -> tuple[str, int]:

@@ -21,7 +21,9 @@ retries forever), but around it (README, "Versions pinned, and why"):
 - The consumer retries its connection every 0.5 to 2 s, not kombu's 2 to 30 s, so a process
   consumes again within seconds of the broker's return.
 
-`BrokerLiveness` answers the liveness probe from an OS thread of its own (salon_infra.liveness).
+`BrokerLiveness` answers the liveness probe and /metrics from an OS thread of its own
+(salon_infra.liveness). `WorkerObserver` times every worker and keeps its request id
+(salon_infra.logs) for its log lines, the RPCs it makes and the events it records.
 """
 
 import functools
@@ -47,12 +49,17 @@ from nameko.constants import (
 )
 from nameko.exceptions import ContainerBeingKilled, UnknownService
 from nameko.extensions import DependencyProvider
+from nameko.timer import Timer
+from nameko.web.handlers import HttpRequestHandler
 
 from salon_infra import errors
 from salon_infra.database import is_transient
-from salon_infra.liveness import LivenessServer, broker_answers, parse_address, seconds_since
+from salon_infra.liveness import LivenessServer, MetricsServer, broker_answers, parse_address, seconds_since
+from salon_infra.logs import REQUEST_ID, REQUEST_ID_KEY, new_request_id, valid_request_id
+from salon_infra.metrics import ENTRYPOINT_SECONDS, RPC_CLIENT_SECONDS, Children, outcome_of
 
 log = logging.getLogger("salon_infra.nameko")
+access_log = logging.getLogger("salon.access")
 
 DEADLINE = "deadline"
 """Context data (header nameko.deadline): epoch seconds after which the original caller no
@@ -460,18 +467,37 @@ class TimedRpcProxy(nameko_rpc.RpcProxy):
 
     def setup(self):
         self.timeout = float(self.container.config.get(self.timeout_setting) or self.timeout)
+        self.timings = Children(RPC_CLIENT_SECONDS)
         super().setup()
 
     def get_dependency(self, worker_ctx):
-        return _TimedServiceProxy(worker_ctx, self.target_service, self.rpc_reply_listener, self.timeout, self.options)
+        return _TimedServiceProxy(
+            worker_ctx, self.target_service, self.rpc_reply_listener, self.timeout, self.options, self.timings
+        )
 
 
 class _TimedServiceProxy:
-    def __init__(self, worker_ctx, service_name: str, reply_listener, timeout: float, options: dict):
+    def __init__(self, worker_ctx, service_name: str, reply_listener, timeout: float, options: dict, timings):
         self._worker_ctx, self._service_name, self._reply_listener = worker_ctx, service_name, reply_listener
-        self._timeout, self._options = timeout, options
+        self._timeout, self._options, self._timings = timeout, options, timings
 
     def __getattr__(self, method_name: str):
+        untimed = self._call(method_name)
+        timings, service = self._timings, self._service_name
+
+        def call(*args, **kwargs):
+            started, problem = time.perf_counter(), None
+            try:
+                return untimed(*args, **kwargs)
+            except BaseException as raised:
+                problem = raised
+                raise
+            finally:
+                timings(service, method_name, outcome_of(problem)).observe(time.perf_counter() - started)
+
+        return call
+
+    def _call(self, method_name: str):
         name = f"{self._service_name}.{method_name}"
 
         def call(*args, **kwargs):
@@ -547,7 +573,11 @@ class BrokerLiveness(DependencyProvider):
     - it has been disconnected for BROKER_DEAD_AFTER_SECONDS (default 60) although the broker
       answers a fresh connection: it cannot reconnect by itself.
 
-    While the broker itself does not answer, it stays alive: a restart would not help."""
+    While the broker itself does not answer, it stays alive: a restart would not help.
+
+    The same server answers GET /metrics (salon_infra.metrics); METRICS_ADDRESS, when set, opens
+    a port for /metrics alone, from a thread of its own too: the one a scraper is let in on, so
+    that a slow scrape never holds up the liveness probe."""
 
     def setup(self):
         config = self.container.config
@@ -556,15 +586,21 @@ class BrokerLiveness(DependencyProvider):
         self.dead_after = float(config.get("BROKER_DEAD_AFTER_SECONDS") or 60)
         address = config.get("LIVENESS_ADDRESS")
         self.server = LivenessServer(parse_address(address, 8002), self.check) if address else None
+        metrics_address = config.get("METRICS_ADDRESS")
+        self.metrics_server = MetricsServer(parse_address(metrics_address, 9100)) if metrics_address else None
 
     def start(self):
         if self.server is not None:
             self.server.start()
             log.info("liveness on port %s", self.server.port)
+        if self.metrics_server is not None:
+            self.metrics_server.start()
+            log.info("metrics on port %s", self.metrics_server.port)
 
     def stop(self):
-        if self.server is not None:
-            self.server.stop()
+        for server in (self.server, self.metrics_server):
+            if server is not None:
+                server.stop()
 
     kill = stop
 
@@ -602,3 +638,74 @@ def judge(link: BrokerLink, stale_after: float, dead_after: float, broker_answer
             return False, {**details, "problem": "cannot reconnect, although the broker answers"}
         details["broker"] = "not answering: waiting for it (a restart would not help)"
     return True, details
+
+
+ENTRYPOINT_KINDS = ((Rpc, "rpc"), (events.EventHandler, "event"), (Timer, "timer"), (HttpRequestHandler, "http"))
+LOGGED_KINDS = frozenset({"rpc", "event"})  # timers run every second, and probes every few
+
+
+class WorkerObserver(DependencyProvider):
+    """Every worker's request id, duration and outcome.
+
+    - The request id comes with the request (context data `request_id`, header
+      `nameko.request_id`; for an event, also its envelope's `request_id`), or is made here. It
+      is kept in salon_infra.logs.REQUEST_ID for the worker's greenthread, so its log lines carry
+      it, and in the worker's context data, so every RPC it makes passes it on.
+    - `salon_entrypoint_duration_seconds{service, kind, method, outcome}` (kind: rpc, event, timer,
+      http; outcome as salon_infra.metrics.outcome_of), the reply's publishing included.
+    - A JSON log line per RPC and event worker (logger `salon.access`, INFO; set it to WARNING in
+      config.yml's LOGGING to leave them out)."""
+
+    def setup(self):
+        self.service = self.container.service_name
+        self._entrypoints: dict = {}  # entrypoint -> (kind, method)
+        self._timings = Children(ENTRYPOINT_SECONDS)
+
+    def get_dependency(self, worker_ctx):
+        return None
+
+    def worker_setup(self, worker_ctx):
+        data = worker_ctx.data
+        request_id = valid_request_id(data.get(REQUEST_ID_KEY))
+        if request_id is None:
+            request_id = _request_id_of_event(worker_ctx) or new_request_id()
+            data[REQUEST_ID_KEY] = request_id
+        worker_ctx.salon_observed = (REQUEST_ID.set(request_id), time.perf_counter())
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None):
+        observed = getattr(worker_ctx, "salon_observed", None)
+        if observed is None:
+            return
+        seconds = time.perf_counter() - observed[1]
+        kind, method = self._entrypoint(worker_ctx.entrypoint)
+        outcome = outcome_of(exc_info[1] if exc_info else None)
+        self._timings(self.service, kind, method, outcome).observe(seconds)
+        if kind in LOGGED_KINDS and access_log.isEnabledFor(logging.INFO):
+            milliseconds = round(seconds * 1000, 1)
+            access_log.info(
+                "%s %s.%s %s in %s ms", kind, self.service, method, outcome, milliseconds,
+                extra={"entrypoint": kind, "method": method, "outcome": outcome, "duration_ms": milliseconds},
+            )  # fmt: skip
+
+    def worker_teardown(self, worker_ctx):
+        observed = getattr(worker_ctx, "salon_observed", None)
+        if observed is not None:
+            worker_ctx.salon_observed = None
+            with suppress(ValueError, RuntimeError):  # set in another context: nothing to undo here
+                REQUEST_ID.reset(observed[0])
+
+    def _entrypoint(self, entrypoint) -> tuple[str, str]:
+        known = self._entrypoints.get(entrypoint)
+        if known is None:
+            kind = next((kind for cls, kind in ENTRYPOINT_KINDS if isinstance(entrypoint, cls)), None)
+            known = self._entrypoints[entrypoint] = (kind or type(entrypoint).__name__.lower(), entrypoint.method_name)
+        return known
+
+
+def _request_id_of_event(worker_ctx) -> str | None:
+    """An event's envelope carries the request id it was recorded in (salon_infra.outbox)."""
+    if isinstance(worker_ctx.entrypoint, events.EventHandler) and worker_ctx.args:
+        payload = worker_ctx.args[0]
+        if isinstance(payload, dict):
+            return valid_request_id(payload.get(REQUEST_ID_KEY))
+    return None

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from salon_infra.logs import REQUEST_ID, REQUEST_ID_KEY
 from salon_infra.types import IdType, UtcDateTime
 
 _metadata = MetaData()
@@ -89,13 +90,19 @@ def create_tables_v1(op) -> None:
 
 
 def envelope(event_type: str, company_id: int, event_data: dict) -> dict:
-    return {
+    """The event as consumers receive it; `request_id` is that of the request it was recorded in
+    (salon_infra.logs: the worker's, in a service), so consumers log with it too."""
+    message = {
         "event_id": str(uuid.uuid4()),
         "event_type": event_type,
         "company_id": company_id,
         "occurred_at": datetime.now(UTC).isoformat(),
         "data": event_data,
     }
+    request_id = REQUEST_ID.get()
+    if request_id is not None:
+        message[REQUEST_ID_KEY] = request_id
+    return message
 
 
 def record(session: Session, event_type: str, company_id: int, event_data: dict) -> str:

@@ -5,12 +5,18 @@ only that service's database. Events go to the service's nameko events exchange,
 `<service>.events`, routed by event type, with publisher confirms and `mandatory`, so an
 event is marked published only once the broker has routed it to at least one queue.
 An event no queue is bound for yet stays in the outbox and is retried with backoff.
+
+Each event goes with the request id its envelope carries, as the header `nameko.request_id`:
+the consumer's worker takes it as its own (salon_infra.nameko.WorkerObserver), so the request
+can be followed into every consumer's log lines. The relay's own metrics (`/metrics`) say how
+far behind it is: the age of the oldest unpublished event, and the events published and failed.
 """
 
 import argparse
 import contextlib
 import json
 import logging
+import logging.config
 import os
 import select
 import signal
@@ -22,17 +28,30 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pika
 import pika.exceptions
 import psycopg2
-from sqlalchemy import Engine, make_url, or_, text, update
+from prometheus_client import REGISTRY, Counter
+from prometheus_client.core import GaugeMetricFamily
+from sqlalchemy import Engine, func, make_url, or_, text, update
 from sqlalchemy import select as sql_select
 from sqlalchemy.exc import OperationalError
 
 from salon_infra import config
 from salon_infra.database import create_engine_for
 from salon_infra.liveness import broker_answers
+from salon_infra.logs import REQUEST_ID_KEY, json_logging_config, valid_request_id
+from salon_infra.metrics import exposition
 from salon_infra.outbox import NOTIFY_CHANNEL
 from salon_infra.outbox import outbox_table as outbox
 
 log = logging.getLogger("salon_infra.relay")
+
+PUBLISHED = Counter("salon_outbox_events_published_total", "Events the relay handed to the broker", ["service"])
+FAILED = Counter(
+    "salon_outbox_events_failed_total",
+    "Events the relay could not publish: unroutable (no queue bound yet; retried with backoff) or broker "
+    "(the broker failed; the batch is retried)",
+    ["service", "reason"],
+)
+REQUEST_ID_HEADER = f"nameko.{REQUEST_ID_KEY}"
 
 BROKER_ERRORS = (pika.exceptions.AMQPError, OSError)
 DRAIN_LOCK = 0x0B0C5  # the advisory lock key relay replicas of one database take turns on
@@ -81,7 +100,9 @@ class EventPublisher:
 
     def publish(self, routing_key: str, body: str, message_id: str) -> None:
         channel = self._channel or self._open()
-        properties = pika.BasicProperties(content_type="application/json", delivery_mode=2, message_id=message_id)
+        properties = pika.BasicProperties(
+            content_type="application/json", delivery_mode=2, message_id=message_id, headers=_headers(body)
+        )
         try:
             channel.basic_publish(self.exchange, routing_key, body, properties, mandatory=True)
         except pika.exceptions.UnroutableError:
@@ -112,11 +133,24 @@ class EventPublisher:
                 connection.close()
 
 
+def _headers(body: str) -> dict | None:
+    """The event's request id as nameko's context data, for the consumer's worker."""
+    try:
+        request_id = valid_request_id(json.loads(body).get(REQUEST_ID_KEY))
+    except (ValueError, AttributeError):
+        return None
+    return {REQUEST_ID_HEADER: request_id} if request_id else None
+
+
 class OutboxRelay:
-    def __init__(self, engine: Engine, publisher: EventPublisher, *, batch_size: int = 100):
+    def __init__(self, engine: Engine, publisher: EventPublisher, *, batch_size: int = 100, service: str = ""):
         self.engine = engine
         self.publisher = publisher
         self.batch_size = batch_size
+        self.service = service or publisher.exchange.removesuffix(".events")
+        self._published = PUBLISHED.labels(self.service)
+        self._unroutable = FAILED.labels(self.service, "unroutable")
+        self._broker_failed = FAILED.labels(self.service, "broker")
 
     def publish_pending(self) -> int:
         """Publish one batch of due events in commit order; return how many rows were due.
@@ -136,14 +170,18 @@ class OutboxRelay:
                 try:
                     self.publisher.publish(row.event_type, row.body, row.event_id)
                 except Unroutable as problem:
+                    self._unroutable.inc()
                     self._postpone(connection, row, now, str(problem))
                 except BROKER_ERRORS as problem:
+                    self._broker_failed.inc()
                     failure = problem
                     break
                 else:
                     published.append(row.id)
             if published:
                 connection.execute(update(outbox).where(outbox.c.id.in_(published)).values(published_at=now))
+        if published:
+            self._published.inc(len(published))
         if failure is not None:
             raise failure
         return len(rows)
@@ -176,6 +214,46 @@ class OutboxRelay:
         cutoff = datetime.now(UTC) - older_than
         with self.engine.begin() as connection:
             connection.execute(outbox.delete().where(outbox.c.published_at < cutoff))
+
+
+class OutboxBacklog:
+    """`salon_outbox_oldest_unpublished_age_seconds` and `salon_outbox_unpublished_events`, read
+    from the outbox at each scrape (so they grow while the relay is stuck, too). Events waiting for
+    a queue to be bound count as well. NaN when the database does not answer."""
+
+    def __init__(self, engine: Engine, service: str):
+        self.engine, self.service = engine, service
+
+    def collect(self):
+        labels = ["service"]
+        age = GaugeMetricFamily(
+            "salon_outbox_oldest_unpublished_age_seconds",
+            "Seconds since the oldest event still in the outbox was recorded (0 when none)", labels=labels,
+        )  # fmt: skip
+        waiting = GaugeMetricFamily("salon_outbox_unpublished_events", "Events not published yet", labels=labels)
+        try:
+            count, oldest = self._read()
+        except Exception as problem:  # the scrape still answers; the relay's liveness tells the rest
+            log.warning("could not read the outbox's backlog: %s", problem)
+            count, seconds = float("nan"), float("nan")
+        else:
+            seconds = max((datetime.now(UTC) - oldest).total_seconds(), 0.0) if oldest is not None else 0.0
+        age.add_metric([self.service], seconds)
+        waiting.add_metric([self.service], count)
+        yield age
+        yield waiting
+
+    def describe(self):
+        return []  # read at collection only: no query when the collector is registered
+
+    def _read(self) -> tuple[int, datetime | None]:
+        unpublished = outbox.c.published_at.is_(None)
+        with self.engine.connect() as connection:
+            oldest = connection.execute(
+                sql_select(outbox.c.created_at).where(unpublished).order_by(outbox.c.id).limit(1)
+            ).scalar()  # the partial index on id: the oldest first
+            count = connection.execute(sql_select(func.count()).select_from(outbox).where(unpublished)).scalar_one()
+        return count, oldest
 
 
 class PollingWakeup:
@@ -287,10 +365,20 @@ def is_alive(loop: RelayLoop, dead_after: float = 60.0) -> bool:
     return now - last_ok <= dead_after or not broker_answers(loop.relay.publisher.amqp_uri)
 
 
-def serve_health(loop: RelayLoop, port: int, dead_after: float = 60.0) -> ThreadingHTTPServer:
+def serve_health(loop: RelayLoop, port: int, dead_after: float = 60.0, *, probes: bool = True) -> ThreadingHTTPServer:
+    """/health/live, /health/ready and /metrics on `port` (only /metrics without `probes`)."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
-            if self.path not in ("/health/live", "/health/ready"):
+            if self.path == "/metrics":
+                payload, content_type = exposition()
+                self.send_response(200)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+                return
+            if not probes or self.path not in ("/health/live", "/health/ready"):
                 self.send_error(404)
                 return
             alive = is_alive(loop, dead_after)
@@ -313,7 +401,7 @@ def build_loop(
     service_name: str, database_url: str, amqp_uri: str, poll_interval: float, linger: float = 0.0
 ) -> RelayLoop:
     engine = create_engine_for(database_url, pool_size=2)
-    relay = OutboxRelay(engine, EventPublisher(amqp_uri, events_exchange(service_name)))
+    relay = OutboxRelay(engine, EventPublisher(amqp_uri, events_exchange(service_name)), service=service_name)
     if engine.dialect.name == "postgresql":
         wakeup = NotifyWakeup(database_url, fallback_interval=max(poll_interval, 1.0))
     else:
@@ -331,13 +419,17 @@ def main(argv=None) -> None:
         "--linger", type=float, default=float(os.environ.get("RELAY_LINGER_SECONDS") or 0.02),
         help="seconds to wait after a wake-up before draining, so events committed together leave together",
     )  # fmt: skip
-    parser.add_argument("--health-port", type=int, default=0, help="serve /health/live and /health/ready; 0: off")
+    parser.add_argument(
+        "--health-port", type=int, default=0, help="serve /health/live, /health/ready and /metrics; 0: off"
+    )
+    parser.add_argument("--metrics-port", type=int, default=0, help="serve /metrics alone on this port too; 0: off")
     parser.add_argument(
         "--dead-after", type=float, default=float(os.environ.get("BROKER_DEAD_AFTER_SECONDS") or 60),
         help="seconds without the broker, while it answers others, after which /health/live fails",
     )  # fmt: skip
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    logging.config.dictConfig(json_logging_config())
+    logging.getLogger("pika").setLevel(logging.WARNING)
 
     loop = build_loop(
         args.service,
@@ -348,8 +440,11 @@ def main(argv=None) -> None:
     )
     signal.signal(signal.SIGTERM, loop.stop)
     signal.signal(signal.SIGINT, loop.stop)
+    REGISTRY.register(OutboxBacklog(loop.relay.engine, args.service))
     if args.health_port:
         serve_health(loop, args.health_port, args.dead_after)
+    if args.metrics_port:
+        serve_health(loop, args.metrics_port, probes=False)
     log.info("relaying %s outbox to exchange %s", args.service, loop.relay.publisher.exchange)
     loop.run()
 
