@@ -114,7 +114,7 @@ def _require_redis(redis_url: str) -> None:
         redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
     except redis.RedisError:
         sys.exit(
-            f"Redis is not reachable at {redis_url} (phone confirmation codes live there).\n"
+            f"Redis is not reachable at {redis_url} (phone confirmation codes and signed-out tokens live there).\n"
             "Start one, then run `make run` again:\n"
             "  - on this machine (Debian):  redis-server --daemonize yes --port 6379\n"
             "or point REDIS_URL at a running server, e.g. REDIS_URL=redis://host:6379/0"
