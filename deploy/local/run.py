@@ -169,6 +169,7 @@ Salon platform is running. Ctrl-C stops it.
                    {url}/api/v1/companies/{company_id}/slots?service_id=1
   Staff sign-in    curl -X POST {url}/api/v1/auth/login -H 'Content-Type: application/json' \\
                      -d '{credentials}'
+  Sign out         POST {url}/api/v1/auth/logout  (Authorization: Bearer <token>): that token ends at once
   Calendar API     GET {url}/api/v1/calendar?date=YYYY-MM-DD  (Authorization: Bearer <token>)
   Online booking   GET/PUT {url}/api/v1/online-booking-settings  (e.g. {{"sms_confirmation": true}})
   Sent SMS         GET {url}/api/v1/notifications/messages?channel=sms  (development SMS provider)
