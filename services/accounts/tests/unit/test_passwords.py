@@ -1,5 +1,6 @@
 """Hashing with OWASP's argon2id parameters, off the caller's thread, and never for a caller who gave up."""
 
+import os
 import threading
 import time
 
@@ -65,3 +66,24 @@ class _Counting:
     def verify(self, password_hash, password):
         self._log.append("verify")
         return self._hasher.verify(password_hash, password)
+
+
+def test_hashing_threads_run_at_a_lower_priority_and_the_callers_stays():
+    seen = {}
+
+    def on_a_thread(function, *args):
+        result = []
+
+        def work():
+            result.append(function(*args))
+            seen["hashing"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+        worker = threading.Thread(target=work)
+        worker.start()
+        worker.join()
+        return result[0]
+
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    Passwords(run=on_a_thread, niceness=10).hash("correct horse")
+    assert seen["hashing"] == max(before, 10)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before
