@@ -91,7 +91,7 @@ class LocalCluster:
     amqp_uris: dict[str, str] = field(default_factory=dict)
     relay_amqp_uri: str | None = None  # every relay's way to the broker, unless amqp_uris names one
     gateway_workers: int = 2
-    gateway_threads: int = 8
+    gateway_threads: int = 16
     max_workers: int = 10
     rpc_timeout: float = 5.0
     # How long the gateway trusts a user's token version before asking accounts (at most 60 s).

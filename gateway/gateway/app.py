@@ -34,6 +34,7 @@ from gateway.api import (
     users,
     widget,
 )
+from gateway.bulkhead import Bulkhead
 from gateway.errors import register_error_handlers
 from gateway.phone_codes import PhoneCodes
 from gateway.remote import Remote
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["salon.phone_codes"] = PhoneCodes(
         shared, settings.jwt_secret, settings.redis_prefix, token_secret=settings.phone_token_secret
     )
+    app.extensions["salon.sign_ins"] = Bulkhead(settings.login_concurrency, "sign-ins")
     app.extensions["salon.revocations"] = Revocations(
         shared,
         lambda company_id, user_id: remote.accounts.token_state(company_id, user_id)["token_version"],

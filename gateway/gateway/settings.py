@@ -18,6 +18,9 @@ class Settings:
     # How long a user's token version is trusted before accounts is asked again: a token revoked in
     # accounts fails within this (gateway.revocation; at most 60 s).
     token_check_seconds: float = 30.0
+    # Sign-ins and signups one gateway process serves at once (gateway.bulkhead): the rest of its
+    # threads (GATEWAY_THREADS, 16) stay free for other requests during a flood of logins.
+    login_concurrency: int = 4
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -30,6 +33,7 @@ class Settings:
             redis_prefix=os.environ.get("REDIS_PREFIX") or cls.redis_prefix,
             phone_token_secret=_secret("PHONE_TOKEN_SECRET"),
             token_check_seconds=float(os.environ.get("TOKEN_CHECK_SECONDS") or cls.token_check_seconds),
+            login_concurrency=int(os.environ.get("LOGIN_CONCURRENCY") or cls.login_concurrency),
         )
 
 

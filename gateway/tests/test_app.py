@@ -137,3 +137,15 @@ def test_the_gateway_refuses_to_start_without_real_secrets(monkeypatch):
         monkeypatch.setenv("PHONE_TOKEN_SECRET", weak)
         with pytest.raises(RuntimeError, match="PHONE_TOKEN_SECRET"):
             Settings.from_env()
+
+
+def test_sign_ins_beyond_the_processs_few_slots_are_answered_busy_at_once(client):
+    sign_ins = client.application.extensions["salon.sign_ins"]
+    login = {"company_id": 1, "email": "owner@example.com", "password": "whatever"}
+    with sign_ins.slot(), sign_ins.slot(), sign_ins.slot(), sign_ins.slot():  # the default 4: sign-ins in flight
+        busy = client.post("/api/v1/auth/login", json=login)
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
+        assert "Too many sign-ins" in busy.json["message"]
+        assert client.get("/api/v1/me", headers=bearer()).status_code == 200  # other requests go on
+    answered = client.post("/api/v1/auth/login", json=login)  # a slot is free: it reaches accounts (absent here)
+    assert answered.status_code == 503 and "Retry-After" not in answered.headers
