@@ -2,7 +2,7 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-PACKAGES := libs/salon-infra services/scheduling services/clients services/bookings \
+PACKAGES := libs/salon-infra services/accounts services/scheduling services/clients services/bookings \
 	services/payments services/notifications services/imports gateway
 STAMP := $(VENV)/.installed
 

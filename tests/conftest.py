@@ -67,6 +67,9 @@ def cluster(amqp_uri, database_urls, broker_proxies, smtp_server, tmp_path_facto
         jwt_secret="e2e-jwt-secret-of-at-least-thirty-two-bytes",
         amqp_uris=broker_proxies.uris(),
         rpc_timeout=3.0,
+        # A revoked token fails within this: short, so the revocation tests need not wait (the default,
+        # 30 s, is checked by gateway/tests/test_revocation.py).
+        token_check_seconds=1.0,
         extra_env={
             "SMTP_HOST": "127.0.0.1",
             "SMTP_PORT": str(smtp_server.port),

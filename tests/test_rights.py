@@ -82,7 +82,7 @@ def test_a_custom_role_with_manage_settings_can_change_settings(salon):
     assert api.post("/api/v1/appointments/1/payments", {"method": "cash"}).status_code == 403
 
     salon.api.ok("PATCH", f"/api/v1/roles/{front_desk['id']}", {"rights": ["take_payments"]})
-    api = as_user(salon, user["email"])  # rights travel in the token: they change at the next sign-in
+    api = as_user(salon, user["email"])  # rights travel in the token: the old one ends, the new one has them
     assert api.patch("/api/v1/company", {"name": "Not any more"}).status_code == 403
 
 
@@ -103,10 +103,11 @@ def test_the_last_owner_cannot_be_demoted_or_switched_off(salon):
     assert switch_off.status_code == 422 and "active" in switch_off.json()["errors"]["json"]
     assert salon.api.ok("GET", "/api/v1/me")["role"] == "owner"
 
-    second_owner, _ = sign_in(salon, roles["owner"]["id"])
+    second_owner, second = sign_in(salon, roles["owner"]["id"])
     demoted = salon.api.ok("PATCH", f"/api/v1/users/{owner['id']}", {"role_id": roles["administrator"]["id"]})
     assert demoted["role"] == "administrator"
-    assert [user["role"] for user in salon.api.ok("GET", "/api/v1/users", expect=(200,))].count("owner") == 1
+    assert salon.api.get("/api/v1/users").status_code == 401  # the demoted owner's token ended with the change
+    assert [user["role"] for user in second.ok("GET", "/api/v1/users", expect=(200,))].count("owner") == 1
     assert second_owner["role"] == "owner"
 
 

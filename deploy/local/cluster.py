@@ -28,10 +28,15 @@ class ServiceSpec:
     name: str
     entrypoint: str
     relays_events: bool = False
+    # nameko workers, when not the cluster's: accounts keeps logins waiting for a hashing thread
+    # without stalling its token checks (its config.yml).
+    max_workers: int | None = None
 
 
 SERVICES = (
-    ServiceSpec("scheduling", "scheduling.service:SchedulingService"),
+    ServiceSpec("accounts", "accounts.service:AccountsService", max_workers=40),
+    # scheduling's outbox carries its users and roles to accounts once (its migration 0007).
+    ServiceSpec("scheduling", "scheduling.service:SchedulingService", relays_events=True),
     ServiceSpec("clients", "clients.service:ClientsService"),
     ServiceSpec("bookings", "bookings.service:BookingsService", relays_events=True),
     ServiceSpec("payments", "payments.service:PaymentsService", relays_events=True),
@@ -87,9 +92,11 @@ class LocalCluster:
     amqp_uris: dict[str, str] = field(default_factory=dict)
     relay_amqp_uri: str | None = None  # every relay's way to the broker, unless amqp_uris names one
     gateway_workers: int = 2
-    gateway_threads: int = 8
+    gateway_threads: int = 16
     max_workers: int = 10
     rpc_timeout: float = 5.0
+    # How long the gateway trusts a user's token version before asking accounts (at most 60 s).
+    token_check_seconds: float = 30.0
     link_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     # Signs the proof of a confirmed phone: the gateway issues it, bookings checks it.
     phone_token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
@@ -209,7 +216,7 @@ class LocalCluster:
                 HEALTH_ADDRESS=f"127.0.0.1:{port}",
                 LIVENESS_ADDRESS=f"127.0.0.1:{liveness_port}",
                 METRICS_ADDRESS=f"127.0.0.1:{metrics_port}",
-                MAX_WORKERS=str(self.max_workers),
+                MAX_WORKERS=str(spec.max_workers or self.max_workers),
             ),
             f"http://127.0.0.1:{port}/health/ready",
             self.log_dir / f"{spec.name}.log",
@@ -243,6 +250,7 @@ class LocalCluster:
             GATEWAY_THREADS=str(self.gateway_threads),
             REDIS_URL=self.redis_url,
             REDIS_PREFIX=self.redis_prefix,
+            TOKEN_CHECK_SECONDS=str(self.token_check_seconds),
             GATEWAY_LIVENESS_ADDRESS=f"127.0.0.1:{liveness_port}",
             GATEWAY_METRICS_ADDRESS=f"127.0.0.1:{metrics_port}",
         )

@@ -114,7 +114,7 @@ def _require_redis(redis_url: str) -> None:
         redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
     except redis.RedisError:
         sys.exit(
-            f"Redis is not reachable at {redis_url} (phone confirmation codes live there).\n"
+            f"Redis is not reachable at {redis_url} (phone confirmation codes and signed-out tokens live there).\n"
             "Start one, then run `make run` again:\n"
             "  - on this machine (Debian):  redis-server --daemonize yes --port 6379\n"
             "or point REDIS_URL at a running server, e.g. REDIS_URL=redis://host:6379/0"
@@ -170,6 +170,7 @@ Salon platform is running. Ctrl-C stops it.
                    {url}/api/v1/companies/{company_id}/slots?service_id=1
   Staff sign-in    curl -X POST {url}/api/v1/auth/login -H 'Content-Type: application/json' \\
                      -d '{credentials}'
+  Sign out         POST {url}/api/v1/auth/logout  (Authorization: Bearer <token>): that token ends at once
   Calendar API     GET {url}/api/v1/calendar?date=YYYY-MM-DD  (Authorization: Bearer <token>)
   Online booking   GET/PUT {url}/api/v1/online-booking-settings  (e.g. {{"sms_confirmation": true}})
   Sent SMS         GET {url}/api/v1/notifications/messages?channel=sms  (development SMS provider)

@@ -35,9 +35,11 @@ from gateway.api import (
     users,
     widget,
 )
+from gateway.bulkhead import Bulkhead
 from gateway.errors import register_error_handlers
 from gateway.phone_codes import PhoneCodes
 from gateway.remote import Remote
+from gateway.revocation import Revocations
 from gateway.rpc import RpcClient
 from gateway.schemas import MAX_ID
 from gateway.settings import Settings
@@ -88,14 +90,18 @@ def create_app(settings: Settings | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         MAX_CONTENT_LENGTH=12 * 1024 * 1024,  # an upload of at most 10 MB, with its form around it
     )
-    app.extensions["salon.remote"] = Remote(
-        RpcClient(settings.amqp_uri, settings.rpc_timeout), settings.company_cache_seconds
-    )
+    remote = Remote(RpcClient(settings.amqp_uri, settings.rpc_timeout), settings.company_cache_seconds)
+    app.extensions["salon.remote"] = remote
+    shared = redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1)
     app.extensions["salon.phone_codes"] = PhoneCodes(
-        redis.Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=1),
-        settings.jwt_secret,
+        shared, settings.jwt_secret, settings.redis_prefix, token_secret=settings.phone_token_secret
+    )
+    app.extensions["salon.sign_ins"] = Bulkhead(settings.login_concurrency, "sign-ins")
+    app.extensions["salon.revocations"] = Revocations(
+        shared,
+        lambda company_id, user_id: remote.accounts.token_state(company_id, user_id)["token_version"],
         settings.redis_prefix,
-        token_secret=settings.phone_token_secret,
+        settings.token_check_seconds,
     )
     api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1})

@@ -1,10 +1,15 @@
-"""Staff sign in with a JWT that carries their company, role, named rights (scheduling's
-domain/rights.py) and the staff member they are, if any; an endpoint asks for one right with
-`right_required(rights.MANAGE_SETTINGS)` (the names are in gateway.rights).
+"""Staff sign in with a JWT that carries their company, role, named rights (accounts'
+domain/rights.py), the staff member they are, if any, their token version (`ver`) and its own id
+(`jti`); an endpoint asks for one right with `right_required(rights.MANAGE_SETTINGS)` (the names are
+in gateway.rights).
 
-Rights are read from the token, so a change to a user's role reaches them at their next sign-in;
-scheduling re-reads the acting user's rights itself for changes to users and roles."""
+Rights are read from the token. A change to a user or their role that alters them bumps the user's
+token version in accounts, and every request's token is checked against it (gateway.revocation):
+the old token fails within TOKEN_CHECK_SECONDS and the user signs in again with the new rights.
+Signing out denies the token at once. accounts re-reads the acting user's rights itself for changes
+to users and roles."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
@@ -40,32 +45,52 @@ def issue_token(user: dict) -> tuple[str, int]:
         "role": user["role"],
         "rights": list(user["rights"]),
         "staff_member_id": user.get("staff_member_id"),
+        "ver": user["token_version"],
+        "jti": uuid.uuid4().hex,
         "iat": now,
         "exp": now + settings.token_ttl,
     }
+    current_app.extensions["salon.revocations"].remember(user["company_id"], user["id"], user["token_version"])
     return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHM), int(settings.token_ttl.total_seconds())
 
 
 def authenticated() -> StaffUser:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise Unauthorized("sign in first: send Authorization: Bearer <token>")
-    secret = current_app.config["SALON_SETTINGS"].jwt_secret
+    """The signed-in user of this request: a valid token, neither revoked nor signed out."""
+    token = bearer_token()
+    claims = token_claims(token, current_app.config["SALON_SETTINGS"].jwt_secret)
     try:
-        claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "company_id"]})
-    except jwt.ExpiredSignatureError:
-        raise Unauthorized("the sign-in has expired; sign in again") from None
-    except jwt.InvalidTokenError:
+        user_id, company_id = int(claims["sub"]), claims["company_id"]
+    except (TypeError, ValueError):
         raise Unauthorized("invalid token") from None
+    if type(company_id) is not int:
+        raise Unauthorized("invalid token")
+    current_app.extensions["salon.revocations"].check(company_id, user_id, claims.get("ver"), claims.get("jti"))
     rights, staff_member_id = claims.get("rights"), claims.get("staff_member_id")
     return StaffUser(
-        int(claims["sub"]),
-        int(claims["company_id"]),
+        user_id,
+        company_id,
         claims.get("role", ""),
         frozenset(rights) if isinstance(rights, list) else frozenset(),
         staff_member_id if type(staff_member_id) is int else None,
     )
+
+
+def bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("sign in first: send Authorization: Bearer <token>")
+    return token
+
+
+def token_claims(token: str, secret: str) -> dict:
+    """The claims of a token this gateway signed and that has not expired; Unauthorized otherwise."""
+    try:
+        return jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp", "sub", "company_id"]})
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("the sign-in has expired; sign in again") from None
+    except jwt.InvalidTokenError:
+        raise Unauthorized("invalid token") from None
 
 
 def staff_required(view):

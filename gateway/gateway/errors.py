@@ -54,6 +54,14 @@ class ServiceUnavailable(ApiError):
     pass
 
 
+class Busy(ServiceUnavailable):
+    """The server has no room for this request now; it may be sent again after `retry_after` seconds."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class TooManyRequests(ApiError):
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)
@@ -74,6 +82,7 @@ HTTP_STATUS = {
     InvalidInput: 422,
     TooManyRequests: 429,
     ServiceUnavailable: 503,
+    Busy: 503,
     RemoteBug: 500,
 }
 
@@ -125,7 +134,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def api_error(error: ApiError):
         code = HTTP_STATUS[type(error)]
-        headers = {"Retry-After": str(error.retry_after)} if isinstance(error, TooManyRequests) else {}
+        retry_after = getattr(error, "retry_after", None)
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
         return jsonify(error_body(code, error.message, error.field_errors)), code, headers
 
     @app.errorhandler(HTTPException)

@@ -44,6 +44,7 @@ class TtlCache:
 class Remote:
     def __init__(self, rpc: RpcClient, company_cache_seconds: float):
         self.rpc = rpc
+        self.accounts = RemoteService(rpc, "accounts")
         self.scheduling = RemoteService(rpc, "scheduling")
         self.bookings = RemoteService(rpc, "bookings")
         self.clients = RemoteService(rpc, "clients")

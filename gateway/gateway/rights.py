@@ -1,4 +1,4 @@
-"""Every right a staff endpoint names, from one list: each is in scheduling's catalogue (a test
+"""Every right a staff endpoint names, from one list: each is in accounts' catalogue (a test
 checks it), and `right_required` / `access.calendar_scope` take only these."""
 
 VIEW_BOOKINGS_OVERVIEW = "view_bookings_overview"

@@ -15,6 +15,12 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = "salon:"
     phone_token_secret: str | None = None  # PHONE_TOKEN_SECRET, shared with bookings (tests: JWT_SECRET)
+    # How long a user's token version is trusted before accounts is asked again: a token revoked in
+    # accounts fails within this (gateway.revocation; at most 60 s).
+    token_check_seconds: float = 30.0
+    # Sign-ins and signups one gateway process serves at once (gateway.bulkhead): the rest of its
+    # threads (GATEWAY_THREADS, 16) stay free for other requests during a flood of logins.
+    login_concurrency: int = 4
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -26,6 +32,8 @@ class Settings:
             redis_url=os.environ.get("REDIS_URL") or cls.redis_url,
             redis_prefix=os.environ.get("REDIS_PREFIX") or cls.redis_prefix,
             phone_token_secret=_secret("PHONE_TOKEN_SECRET"),
+            token_check_seconds=float(os.environ.get("TOKEN_CHECK_SECONDS") or cls.token_check_seconds),
+            login_concurrency=int(os.environ.get("LOGIN_CONCURRENCY") or cls.login_concurrency),
         )
 
 

@@ -1,9 +1,11 @@
 """The Flask app without services: auth, validation and error shapes."""
 
+import uuid
 from datetime import timedelta
 
 import jwt
 import pytest
+import redis
 
 from gateway.app import create_app
 from gateway.settings import Settings
@@ -14,9 +16,16 @@ SECRET = "test-secret-of-at-least-thirty-two-bytes"
 
 @pytest.fixture
 def client():
-    # No broker on this port: anything that reaches a service answers 503.
-    settings = Settings(amqp_uri=f"amqp://guest:guest@127.0.0.1:{free_port()}/", jwt_secret=SECRET, rpc_timeout=1)
-    return create_app(settings).test_client()
+    # No broker on this port: anything that reaches a service answers 503. Tokens are checked against
+    # the user's token version in Redis, put there as a recent check by accounts would have.
+    prefix = f"test-{uuid.uuid4().hex[:8]}:"
+    settings = Settings(
+        amqp_uri=f"amqp://guest:guest@127.0.0.1:{free_port()}/", jwt_secret=SECRET, rpc_timeout=1, redis_prefix=prefix
+    )
+    store = redis.Redis.from_url(settings.redis_url)
+    store.set(f"{prefix}token-version:1:7", 1, ex=60)
+    yield create_app(settings).test_client()
+    store.delete(f"{prefix}token-version:1:7")
 
 
 ADMINISTRATOR_RIGHTS = ["view_bookings_overview", "take_payments", "manage_settings", "export_data"]
@@ -26,7 +35,8 @@ def token(role="administrator", secret=SECRET, ttl=timedelta(hours=1), company_i
     from datetime import UTC, datetime
 
     now = datetime.now(UTC)
-    claims = {"sub": "7", "company_id": company_id, "role": role, "iat": now, "exp": now + ttl}
+    claims = {"sub": "7", "company_id": company_id, "role": role, "iat": now, "exp": now + ttl, "ver": 1,
+              "jti": uuid.uuid4().hex}  # fmt: skip
     if rights is not None:
         claims["rights"] = rights
     return jwt.encode(claims, secret, algorithm="HS256")
@@ -127,3 +137,15 @@ def test_the_gateway_refuses_to_start_without_real_secrets(monkeypatch):
         monkeypatch.setenv("PHONE_TOKEN_SECRET", weak)
         with pytest.raises(RuntimeError, match="PHONE_TOKEN_SECRET"):
             Settings.from_env()
+
+
+def test_sign_ins_beyond_the_processs_few_slots_are_answered_busy_at_once(client):
+    sign_ins = client.application.extensions["salon.sign_ins"]
+    login = {"company_id": 1, "email": "owner@example.com", "password": "whatever"}
+    with sign_ins.slot(), sign_ins.slot(), sign_ins.slot(), sign_ins.slot():  # the default 4: sign-ins in flight
+        busy = client.post("/api/v1/auth/login", json=login)
+        assert busy.status_code == 503 and busy.headers["Retry-After"] == "1"
+        assert "Too many sign-ins" in busy.json["message"]
+        assert client.get("/api/v1/me", headers=bearer()).status_code == 200  # other requests go on
+    answered = client.post("/api/v1/auth/login", json=login)  # a slot is free: it reaches accounts (absent here)
+    assert answered.status_code == 503 and "Retry-After" not in answered.headers

@@ -2,7 +2,7 @@
 deletes one and sees it tinted with who deleted it, requests an Excel export and downloads it from the
 data log, and checks an import file to read its problems by row and column; a user with fewer rights
 sees fewer actions and is told what was not deleted; on a phone the list is cards, and a session the
-server no longer accepts brings back the sign-in form."""
+server no longer accepts brings back the sign-in form; signing out ends the token on the server."""
 
 import io
 import re
@@ -231,6 +231,22 @@ def test_on_a_phone_bookings_are_cards_and_a_refused_session_signs_out(phone, cl
     expect(phone.get_by_role("heading", name="Sign in")).to_be_visible()
     expect(phone.locator("#sign-in-problem")).to_contain_text(refused.value.json()["message"])
     expect(phone.locator("#workspace")).to_be_hidden()
+
+
+def test_signing_out_ends_the_token_on_the_server_too(desktop, cluster, salon):
+    sign_in_to_admin(desktop, cluster, salon, salon.owner_email, OWNER_PASSWORD)
+    token = desktop.evaluate(
+        "(companyId) => JSON.parse(sessionStorage.getItem(`salon-admin:${companyId}`)).access_token", salon.company_id
+    )
+    assert salon.public.as_staff(token).get("/api/v1/me").status_code == 200
+    with desktop.expect_response(lambda answer: answer.url.endswith("/api/v1/auth/logout")) as signed_out:
+        desktop.get_by_role("button", name="Sign out").click()
+    assert signed_out.value.status == 204
+    expect(desktop.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert (
+        desktop.evaluate("(companyId) => sessionStorage.getItem(`salon-admin:${companyId}`)", salon.company_id) is None
+    )
+    assert salon.public.as_staff(token).get("/api/v1/me").status_code == 401  # a copied token is no use either
 
 
 # ---------------------------------------------------------------- what the admin does, step by step

@@ -27,7 +27,7 @@ PRODUCTION = K8S / "overlays" / "production"
 IN_CLUSTER = K8S / "components" / "in-cluster-backing-services"
 README = REPO / "deploy" / "README.md"
 
-SERVICES = ("scheduling", "bookings", "clients", "payments", "notifications", "imports")
+SERVICES = ("accounts", "scheduling", "bookings", "clients", "payments", "notifications", "imports")
 IMAGE_FOLDERS = {**{service: REPO / "services" / service for service in SERVICES}, "gateway": REPO / "gateway"}
 ENTRY_POINTS = [BASE, *sorted(path.parent for path in (K8S / "overlays").glob("*/kustomization.yaml"))]
 
@@ -621,7 +621,7 @@ def test_gateway_liveness_comes_from_its_own_thread():
     assert probe_port(container, "readinessProbe") == probe_port(container, "startupProbe") == 8080
 
 
-@pytest.mark.parametrize("name", ["bookings", "payments"])
+@pytest.mark.parametrize("name", ["scheduling", "bookings", "payments"])
 def test_relay_liveness_and_readiness_are_its_own(name):
     relay = next(
         c for c in find(BASE_MANIFESTS, "Deployment", name).pod["spec"]["containers"] if c["name"] == "outbox-relay"
@@ -678,11 +678,25 @@ def test_the_migration_command_is_a_console_script_of_the_image(service):
     assert f"{service}-migrate" in project["scripts"]
 
 
-def test_gateway_keeps_phone_codes_in_redis():
+def test_gateway_keeps_phone_codes_and_token_checks_in_redis():
     gateway = find(BASE_MANIFESTS, "Deployment", "gateway")
     env = container_env(gateway.pod["spec"]["containers"][0])
     assert env["REDIS_URL"]["valueFrom"]["secretKeyRef"] == {"name": "redis", "key": "url"}
     assert env["REDIS_PREFIX"]["value"] == "salon:"
+    # A revoked token (a user switched off, a new role...) fails within this: never above a minute.
+    assert 0 < float(env["TOKEN_CHECK_SECONDS"]["value"]) <= 60
+
+
+def test_accounts_sizes_its_hashing_threads_within_its_cpu_and_memory():
+    """Each argon2id hash takes a thread and 19 MiB (accounts/passwords.py): the pool must fit the pod."""
+    container = find(BASE_MANIFESTS, "Deployment", "accounts").pod["spec"]["containers"][0]
+    env = container_env(container)
+    threads = int(env["PASSWORD_HASH_THREADS"]["value"])
+    limits = container["resources"]["limits"]
+    cpu = float(limits["cpu"].removesuffix("m")) / (1000 if limits["cpu"].endswith("m") else 1)
+    assert 1 <= threads <= max(1, round(cpu * 2))
+    assert threads * 19 + 128 <= int(limits["memory"].removesuffix("Mi"))
+    assert int(env["MAX_WORKERS"]["value"]) > threads  # token checks are answered while logins wait
 
 
 NOTIFICATION_SETTINGS = {
@@ -723,8 +737,8 @@ def relaying_services() -> list[str]:
     return [spec.name for spec in LOCAL_SERVICES if spec.relays_events]
 
 
-def test_the_services_that_send_events_are_bookings_and_payments():
-    assert relaying_services() == ["bookings", "payments"]
+def test_the_services_that_send_events_are_scheduling_bookings_and_payments():
+    assert relaying_services() == ["scheduling", "bookings", "payments"]
 
 
 @pytest.mark.parametrize("name", relaying_services())

@@ -1,10 +1,20 @@
-"""Signing up a salon, signing in, and the salon's own profile."""
+"""Signing up a salon, signing in and out, and the salon's own profile."""
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway import rights
-from gateway.auth import SECURITY, issue_token, right_required, staff_required, staff_user
+from gateway.auth import (
+    SECURITY,
+    authenticated,
+    bearer_token,
+    issue_token,
+    right_required,
+    staff_required,
+    staff_user,
+    token_claims,
+)
 from gateway.remote import remote
 from gateway.schemas import (
     CompanyFieldsSchema,
@@ -24,8 +34,10 @@ class Signup(MethodView):
     @blp.arguments(SignupSchema)
     @blp.response(201, SignedUpOwnerSchema)
     def post(self, signup):
-        """Open a new salon with its owner's login."""
-        created = remote().scheduling.create_company(signup["company"], signup["owner"])
+        """Open a new salon with its owner's login (accounts makes the company in scheduling and the owner
+        in one go: both or neither)."""
+        with current_app.extensions["salon.sign_ins"].slot():  # the owner's password is hashed
+            created = remote().accounts.signup(signup["company"], signup["owner"])
         token, _ = issue_token(created["user"])
         return {**created, "access_token": token}
 
@@ -36,11 +48,23 @@ class Login(MethodView):
     @blp.response(200, UserSessionSchema)
     def post(self, credentials):
         """Sign in a member of staff; the token goes in `Authorization: Bearer <token>`."""
-        user = remote().scheduling.authenticate(
-            credentials["company_id"], credentials["email"], credentials["password"]
-        )
+        with current_app.extensions["salon.sign_ins"].slot():  # a few at once: see gateway.bulkhead
+            user = remote().accounts.authenticate(
+                credentials["company_id"], credentials["email"], credentials["password"]
+            )
         token, expires_in = issue_token(user)
         return {"access_token": token, "token_type": "Bearer", "expires_in": expires_in, "user": user}
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    @blp.doc(security=SECURITY)
+    @blp.response(204)
+    def post(self):
+        """Sign out: this token stops working at once (other sign-ins of the user go on)."""
+        authenticated()  # a token already revoked or signed out is 401, as everywhere
+        claims = token_claims(bearer_token(), current_app.config["SALON_SETTINGS"].jwt_secret)
+        current_app.extensions["salon.revocations"].sign_out(claims.get("jti"), claims["exp"])
 
 
 @blp.route("/company")

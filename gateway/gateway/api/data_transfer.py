@@ -40,7 +40,7 @@ class Exports(MethodView):
         """Export the filtered bookings to .xlsx; the file's link is emailed to you when it is ready."""
         user = staff_user()
         company = remote().companies.get(user.company_id)
-        email = remote().scheduling.get_user(user.company_id, user.user_id)["email"]
+        email = remote().accounts.get_user(user.company_id, user.user_id)["email"]
         requested_by = {"user_id": user.user_id, "email": email}
         job = remote().imports.start_export(
             user.company_id, {"filters": bookings_query(filters, company["timezone"]), "requested_by": requested_by}
@@ -132,7 +132,7 @@ class DataLog(MethodView):
         """Who exported or imported what, and when, newest first; each download of an export too."""
         user = staff_user()
         company = remote().companies.get(user.company_id)
-        names = {member["id"]: member["name"] for member in remote().scheduling.list_users(user.company_id)}
+        names = {member["id"]: member["name"] for member in remote().accounts.list_users(user.company_id)}
         entries = remote().imports.list_data_log(user.company_id, query)
         return [
             {

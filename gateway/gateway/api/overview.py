@@ -61,7 +61,7 @@ def bookings_query(query: dict, timezone: str) -> dict:
 
 def named_rows(company: dict, rows: list[dict]) -> list[dict]:
     """Rows in local time, with staff members' and users' names."""
-    users = {user["id"]: user["name"] for user in remote().scheduling.list_users(company["id"])}
+    users = {user["id"]: user["name"] for user in remote().accounts.list_users(company["id"])}
     categories = {category["id"]: category for category in remote().bookings.list_categories(company["id"])}
     named = []
     for row in rows:

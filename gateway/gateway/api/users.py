@@ -1,5 +1,6 @@
 """The salon's users, their roles and the rights a role can hold."""
 
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -16,7 +17,7 @@ def _company() -> int:
 
 
 def _actor() -> dict:
-    """Scheduling checks against the acting user's current rights that nobody grants more than they hold."""
+    """accounts checks against the acting user's current rights that nobody grants more than they hold."""
     return {"acting_user_id": staff_user().user_id}
 
 
@@ -27,7 +28,7 @@ class Rights(MethodView):
     @staff_required
     def get(self):
         """Every right a role can hold, in display order."""
-        return remote().scheduling.list_rights()
+        return remote().accounts.list_rights()
 
 
 @blp.route("/roles")
@@ -37,14 +38,14 @@ class Roles(MethodView):
     @right_required(rights.MANAGE_USERS)
     def get(self):
         """The built-in roles (owner, administrator, specialist), then the salon's own."""
-        return remote().scheduling.list_roles(_company())
+        return remote().accounts.list_roles(_company())
 
     @blp.doc(security=SECURITY)
     @blp.arguments(RoleSchema)
     @blp.response(201, RoleSchema)
     @right_required(rights.MANAGE_USERS)
     def post(self, role):
-        return remote().scheduling.create_role(_company(), role, **_actor())
+        return remote().accounts.create_role(_company(), role, **_actor())
 
 
 @blp.route("/roles/<id:role_id>")
@@ -54,8 +55,9 @@ class Role(MethodView):
     @blp.response(200, RoleSchema)
     @right_required(rights.MANAGE_USERS)
     def patch(self, changes, role_id):
-        """Rename a custom role or change its rights; the built-in roles never change."""
-        return remote().scheduling.update_role(_company(), role_id, changes, **_actor())
+        """Rename a custom role or change its rights; the built-in roles never change. Everyone holding
+        the role is signed out within TOKEN_CHECK_SECONDS (30 s by default), to sign in with its new rights."""
+        return remote().accounts.update_role(_company(), role_id, changes, **_actor())
 
 
 @blp.route("/users")
@@ -64,14 +66,14 @@ class Users(MethodView):
     @blp.response(200, UserAccountSchema(many=True))
     @right_required(rights.MANAGE_USERS)
     def get(self):
-        return remote().scheduling.list_users(_company())
+        return remote().accounts.list_users(_company())
 
     @blp.doc(security=SECURITY)
     @blp.arguments(NewUserSchema)
     @blp.response(201, UserAccountSchema)
     @right_required(rights.MANAGE_USERS)
     def post(self, user):
-        return remote().scheduling.create_user(_company(), user, **_actor())
+        return remote().accounts.create_user(_company(), user, **_actor())
 
 
 @blp.route("/users/<id:user_id>")
@@ -82,5 +84,8 @@ class User(MethodView):
     @right_required(rights.MANAGE_USERS)
     def patch(self, changes, user_id):
         """Change a user's name, role, password or linked staff member, or switch them off. The salon's
-        last active owner stays; a change takes effect for the user at their next sign-in."""
-        return remote().scheduling.update_user(_company(), user_id, changes, **_actor())
+        last active owner stays. A change of role, password, staff member or switching off ends the
+        user's sign-ins at once; they sign in again with what changed."""
+        changed = remote().accounts.update_user(_company(), user_id, changes, **_actor())
+        current_app.extensions["salon.revocations"].forget(_company(), user_id)
+        return changed

@@ -22,7 +22,7 @@ def export_bookings(company: dict, filters: dict, target: Path, n: Neighbours) -
     """Write the file to `target` (whole, or not at all); the number of bookings written."""
     company_id, zone = company["id"], ZoneInfo(company["timezone"])
     staff = {member["id"]: member["name"] for member in n.scheduling.list_staff(company_id, include_inactive=True)}
-    users = {user["id"]: user["name"] for user in n.scheduling.list_users(company_id)}
+    users = {user["id"]: user["name"] for user in n.accounts.list_users(company_id)}
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".part")
     try:

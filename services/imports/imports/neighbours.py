@@ -24,6 +24,7 @@ def run_now(function: Callable, *args) -> Callable[[], Any]:
 @dataclass(frozen=True)
 class Neighbours:
     scheduling: Any
+    accounts: Any
     clients: Any
     bookings: Any
     notifications: Any
@@ -38,6 +39,7 @@ class Neighbours:
         return dataclasses.replace(
             self,
             scheduling=_Timed(self.scheduling, "scheduling"),
+            accounts=_Timed(self.accounts, "accounts"),
             clients=_Timed(self.clients, "clients"),
             bookings=_Timed(self.bookings, "bookings"),
             notifications=_Timed(self.notifications, "notifications"),

@@ -35,6 +35,7 @@ class ImportsService(HealthChecks):
     uow = Database("imports")
     exports = Exports()
     scheduling = TimedRpcProxy("scheduling")
+    accounts = TimedRpcProxy("accounts")  # users' names for an export
     # One call carries a whole file's rows, all or nothing: IMPORT_RPC_TIMEOUT_SECONDS.
     clients = TimedRpcProxy("clients", timeout=120, timeout_setting="IMPORT_RPC_TIMEOUT_SECONDS")
     bookings = TimedRpcProxy("bookings", timeout=120, timeout_setting="IMPORT_RPC_TIMEOUT_SECONDS")
@@ -93,7 +94,13 @@ class ImportsService(HealthChecks):
         """Run every job waiting; replicas share them. Parsing runs in a real thread (tpool), so that
         this process keeps answering its probes and RPCs."""
         neighbours = Neighbours(
-            self.scheduling, self.clients, self.bookings, self.notifications, tpool.execute, _in_background
+            self.scheduling,
+            self.accounts,
+            self.clients,
+            self.bookings,
+            self.notifications,
+            tpool.execute,
+            _in_background,
         ).timed()
         runner.run_waiting_jobs(self.uow, neighbours, self.exports)
 

@@ -1,4 +1,4 @@
-"""Stand-ins for scheduling, clients, bookings and notifications, run with `nameko run` on the test's
+"""Stand-ins for scheduling, accounts, clients, bookings and notifications, run with `nameko run` on the test's
 vhost: the imports service calls them over the real broker, as it calls the real ones. They keep what
 they are sent in memory, per company, and tell it through `recorded(company_id)`."""
 
@@ -45,10 +45,6 @@ class FakeScheduling:
         return STAFF
 
     @rpc
-    def list_users(self, company_id):
-        return USERS
-
-    @rpc
     def list_services(self, company_id, include_inactive=False):
         return services[company_id]
 
@@ -77,6 +73,14 @@ class FakeScheduling:
     @http("GET", "/health/ready")
     def health_ready(self, request):
         return 200, "ok"
+
+
+class FakeAccounts:
+    name = "accounts"
+
+    @rpc
+    def list_users(self, company_id):
+        return USERS
 
 
 class FakeClients:

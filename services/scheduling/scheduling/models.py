@@ -4,7 +4,6 @@ local to the company's time zone, instants are UTC."""
 from datetime import date, datetime, time
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -23,7 +22,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from salon_infra import outbox
 from salon_infra.types import IdType, UtcDateTime
-from scheduling.domain.rights import rights_of
 
 
 class Base(DeclarativeBase):
@@ -35,7 +33,10 @@ outbox.add_tables(Base.metadata)
 
 class Company(Base):
     __tablename__ = "companies"
-    __table_args__ = (CheckConstraint("slot_step_minutes > 0", name="ck_companies_slot_step"),)
+    __table_args__ = (
+        CheckConstraint("slot_step_minutes > 0", name="ck_companies_slot_step"),
+        Index("uq_companies_signup_key", "signup_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(IdType, primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -44,6 +45,9 @@ class Company(Base):
     country: Mapped[str] = mapped_column(String(2))
     slot_step_minutes: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # The accounts service's key for the signup that made the company: a repeat makes no second one,
+    # and a signup that could not finish discards its company by it.
+    signup_key: Mapped[str | None] = mapped_column(String(36))
     # Bumped by triggers on every change to the company's schedule (migration 0002) and to
     # its busy times (0003), so in-memory copies are used only while current.
     schedule_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
@@ -87,40 +91,18 @@ class OnlineBookingSettings(Base):
     online_payment: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-class Role(Base):
-    """What a group of users may do. The built-in roles (owner, administrator, specialist) take their
-    rights from domain.rights and store NULL; a custom role stores its list of right names."""
+class IdentityMovedOut(Base):
+    """The highest user and role ids this service handed out before users and roles moved to the
+    accounts service (migration 0007): one row, which accounts asks for (identity_high_water) to keep
+    its own new ids above them."""
 
-    __tablename__ = "roles"
-    __table_args__ = (UniqueConstraint("company_id", "name", name="uq_roles_company_name"),)
+    __tablename__ = "identity_moved_out"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_identity_moved_out_one_row"),)
 
-    id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    company_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("companies.id"))
-    name: Mapped[str] = mapped_column(String(60))
-    rights: Mapped[list[str] | None] = mapped_column(JSON)
-    built_in: Mapped[bool] = mapped_column(Boolean)
-
-    @property
-    def granted_rights(self) -> list[str]:
-        return rights_of(self.name, self.built_in, self.rights)
-
-
-class User(Base):
-    """A login. The email is stored lowercased."""
-
-    __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("company_id", "email", name="uq_users_company_email"),)
-
-    id: Mapped[int] = mapped_column(IdType, primary_key=True)
-    company_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("companies.id"))
-    email: Mapped[str] = mapped_column(String(254))
-    name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("roles.id", name="fk_users_role_id"))
-    role: Mapped[Role] = relationship(lazy="joined", innerjoin=True)
-    staff_member_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("staff_members.id"))
-    active: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    roles_high_water: Mapped[int] = mapped_column(BigInteger)
+    users_high_water: Mapped[int] = mapped_column(BigInteger)
+    moved_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class StaffMember(SlotTimingColumns, Base):

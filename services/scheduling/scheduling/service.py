@@ -11,7 +11,7 @@ from salon_infra.errors import InvalidInput
 from salon_infra.nameko import batch_event_handler, rpc
 from salon_infra.validation import load
 from scheduling.domain import busy
-from scheduling.handlers import busy_times, calendar, hours, online_booking, services, slots, staff, users
+from scheduling.handlers import busy_times, calendar, hours, online_booking, services, slots, staff
 from scheduling.handlers import company as company_handlers
 from scheduling.schemas import calendar as calendar_schemas
 from scheduling.schemas import common, events
@@ -21,29 +21,14 @@ from scheduling.schemas import online_booking as online_schemas
 from scheduling.schemas import services as service_schemas
 from scheduling.schemas import slots as slot_schemas
 from scheduling.schemas import staff as staff_schemas
-from scheduling.schemas import users as user_schemas
 
 log = logging.getLogger(__name__)
 
 COMPANY_ID = common.CompanyIdSchema()
 CREATE_COMPANY = company_schemas.CreateCompanySchema()
+SIGNUP_KEY = company_schemas.SignupKeySchema()
 COMPANY_CHANGES = company_schemas.CompanyChangesSchema()
-CREDENTIALS = company_schemas.CredentialsSchema()
 COMPANY = company_schemas.CompanySchema()
-COMPANY_WITH_OWNER = company_schemas.CompanyWithOwnerSchema()
-USER = company_schemas.UserSchema()
-USERS = company_schemas.UserSchema(many=True)
-
-RIGHTS = user_schemas.RightSchema(many=True)
-ACTING_USER = user_schemas.ActingUserSchema()
-ROLE_ID = user_schemas.RoleIdSchema()
-NEW_ROLE = user_schemas.NewRoleSchema()
-ROLE_CHANGES = user_schemas.RoleChangesSchema()
-ROLE = user_schemas.RoleSchema()
-ROLES = user_schemas.RoleSchema(many=True)
-USER_ID = user_schemas.UserIdSchema()
-NEW_USER = user_schemas.NewUserSchema()
-USER_CHANGES = user_schemas.UserChangesSchema()
 
 LIST_STAFF = staff_schemas.ListStaffSchema()
 STAFF_MEMBER_ID = staff_schemas.StaffMemberIdSchema()
@@ -100,13 +85,27 @@ class SchedulingService(HealthChecks):
     uow = Database("scheduling")
     bookings = TimedRpcProxy("bookings")  # its records, for the busy-time copy's resync
 
-    # ---------------------------------------------------------------- company and users
+    # ---------------------------------------------------------------- the company
+    # Its users, roles and rights are the accounts service's, which signs a salon up through
+    # create_company (under its signup's key) and undoes a signup it could not finish with discard_company.
 
     @rpc
-    def create_company(self, company, owner):
-        command = load(CREATE_COMPANY, {"company": company, "owner": owner})
-        created, user = company_handlers.create_company(self.uow, command["company"], command["owner"])
-        return COMPANY_WITH_OWNER.dump({"company": created, "user": user})
+    def create_company(self, company, signup_key=None):
+        """A new company; the same `signup_key` again gives the company made under it."""
+        command = load(CREATE_COMPANY, {"company": company, "signup_key": signup_key})
+        return COMPANY.dump(company_handlers.create_company(self.uow, command["company"], command["signup_key"]))
+
+    @rpc
+    def discard_company(self, signup_key):
+        """Undo a signup: the company made under `signup_key`, which nobody can have used, goes."""
+        command = load(SIGNUP_KEY, {"signup_key": signup_key})
+        return {"discarded": company_handlers.discard_company(self.uow, command["signup_key"])}
+
+    @rpc
+    def identity_high_water(self):
+        """{"roles": n, "users": m}: the highest ids scheduling gave users and roles before they moved
+        to the accounts service (migration 0007), which keeps its own ids above them; 0 if it had none."""
+        return company_handlers.identity_high_water(self.uow)
 
     @rpc
     def get_company(self, company_id):
@@ -118,57 +117,6 @@ class SchedulingService(HealthChecks):
         query = load(COMPANY_ID, {"company_id": company_id})
         changes = load(COMPANY_CHANGES, _fields("changes", changes))
         return COMPANY.dump(company_handlers.update_company(self.uow, query["company_id"], changes))
-
-    @rpc
-    def authenticate(self, company_id, email, password):
-        credentials = load(CREDENTIALS, {"company_id": company_id, "email": email, "password": password})
-        return USER.dump(company_handlers.authenticate(self.uow, **credentials))
-
-    # ---------------------------------------------------------------- roles, rights and users
-    # `acting_user_id`, when given, is the user making the change: nobody grants rights beyond their own.
-
-    @rpc
-    def list_rights(self):
-        return RIGHTS.dump(users.list_rights())
-
-    @rpc
-    def list_roles(self, company_id):
-        query = load(COMPANY_ID, {"company_id": company_id})
-        return ROLES.dump(users.list_roles(self.uow, query["company_id"]))
-
-    @rpc
-    def create_role(self, company_id, role, acting_user_id=None):
-        query = load(ACTING_USER, {"company_id": company_id, "acting_user_id": acting_user_id})
-        new = load(NEW_ROLE, _fields("role", role))
-        return ROLE.dump(users.create_role(self.uow, query["company_id"], new, query["acting_user_id"]))
-
-    @rpc
-    def update_role(self, company_id, role_id, changes, acting_user_id=None):
-        query = load(ROLE_ID, {"company_id": company_id, "role_id": role_id, "acting_user_id": acting_user_id})
-        changes = load(ROLE_CHANGES, _fields("changes", changes))
-        return ROLE.dump(users.update_role(self.uow, **query, changes=changes))
-
-    @rpc
-    def list_users(self, company_id):
-        query = load(COMPANY_ID, {"company_id": company_id})
-        return USERS.dump(users.list_users(self.uow, query["company_id"]))
-
-    @rpc
-    def get_user(self, company_id, user_id):
-        query = load(USER_ID, {"company_id": company_id, "user_id": user_id})
-        return USER.dump(users.get_user(self.uow, query["company_id"], query["user_id"]))
-
-    @rpc
-    def create_user(self, company_id, user, acting_user_id=None):
-        query = load(ACTING_USER, {"company_id": company_id, "acting_user_id": acting_user_id})
-        new = load(NEW_USER, _fields("user", user))
-        return USER.dump(users.create_user(self.uow, query["company_id"], new, query["acting_user_id"]))
-
-    @rpc
-    def update_user(self, company_id, user_id, changes, acting_user_id=None):
-        query = load(USER_ID, {"company_id": company_id, "user_id": user_id, "acting_user_id": acting_user_id})
-        changes = load(USER_CHANGES, _fields("changes", changes))
-        return USER.dump(users.update_user(self.uow, **query, changes=changes))
 
     # ---------------------------------------------------------------- staff
 

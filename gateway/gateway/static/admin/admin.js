@@ -1,14 +1,14 @@
 // Overview > Bookings for the salon's staff: plain ES2020 modules against the gateway's JSON API.
 // Sign in, then the bookings list with its filters, deleting, export and import, as the user's rights allow.
 
-import { api, whenSignedOut } from "./api.js";
+import { api, signOut, whenSignedOut } from "./api.js";
 import { NARROW, showFirstPage, wireBookings } from "./bookings.js";
 import { showDataLog, wireExports } from "./exports.js";
 import { loadChoices } from "./filters.js";
 import { useSalon } from "./format.js";
 import { wireImports } from "./imports.js";
 import { $, busy, clearProblem, report, root, showProblem } from "./page.js";
-import { companyId, current, forget, keep, may } from "./session.js";
+import { companyId, current, keep, may } from "./session.js";
 
 async function showSignIn(message) {
   $("workspace").hidden = true;
@@ -70,8 +70,8 @@ async function attempt(problemId, work) {
 async function start() {
   whenSignedOut((message) => showSignIn(`You were signed out: ${message}`));
   $("sign-in-form").addEventListener("submit", signIn);
-  $("sign-out").addEventListener("click", () => {
-    forget();
+  $("sign-out").addEventListener("click", async () => {
+    await signOut();
     window.location.reload();
   });
   wireBookings();

@@ -18,6 +18,19 @@ export class ApiError extends Error {
 // Thrown after a 401 once the sign-in form is back: nothing more to show.
 export class SignedOut extends Error {}
 
+// Sign out: the server ends this token at once (POST /auth/logout), then the tab forgets it. The
+// tab forgets it even when the server cannot be reached.
+export async function signOut() {
+  if (token()) {
+    try {
+      await fetch(apiRoot + "/auth/logout", { method: "POST", headers: { Authorization: `Bearer ${token()}` } });
+    } catch {
+      // offline: the token still expires by itself
+    }
+  }
+  forget();
+}
+
 let onSignedOut = () => {};
 
 export function whenSignedOut(handler) {

@@ -2,7 +2,7 @@
 // every staff member the user may see (or a week of one), where a tap books an appointment, a group
 // event or a break, and an appointment opens its visit window.
 
-import { api, whenSignedOut } from "./api.js";
+import { api, signOut, whenSignedOut } from "./api.js";
 import { openAppointmentForm, wireAppointmentForm } from "./appointment-form.js";
 import { openBreak, openBreakForm, wireBreaks } from "./breaks.js";
 import { loadCatalogue } from "./catalogue.js";
@@ -12,7 +12,7 @@ import { useSalon } from "./format.js";
 import { openGroupEventForm, wireGroupEventForm } from "./group-event-form.js";
 import { openGroupEvent, wireGroupEventWindow } from "./group-event-window.js";
 import { $, busy, clearProblem, report, root, showProblem } from "./page.js";
-import { companyId, current, forget, keep } from "./session.js";
+import { companyId, current, keep } from "./session.js";
 import { openSlotMenu, wireSlotMenu } from "./slot-menu.js";
 import { showDay, wireView } from "./view.js";
 import { openVisit, wireVisit } from "./visit.js";
@@ -70,8 +70,8 @@ function showZone(zone) {
 async function start() {
   whenSignedOut((message) => showSignIn(`You were signed out: ${message}`));
   $("sign-in-form").addEventListener("submit", signIn);
-  $("sign-out").addEventListener("click", () => {
-    forget();
+  $("sign-out").addEventListener("click", async () => {
+    await signOut();
     window.location.reload();
   });
   wireDialogs();

@@ -3,10 +3,10 @@
 // the user's rights allow. Plain ES2020 modules against the gateway's JSON API; the sign-in is the
 // admin page's (the same session in this tab).
 
-import { ApiError, api, whenSignedOut } from "../admin/api.js";
+import { ApiError, api, signOut, whenSignedOut } from "../admin/api.js";
 import { money, moment, useSalon } from "../admin/format.js";
 import { $, busy, clearProblem, el, report, showProblem } from "../admin/page.js";
-import { companyId, current, forget, keep, may } from "../admin/session.js";
+import { companyId, current, keep, may } from "../admin/session.js";
 
 const state = { company: null, products: [], storages: [], levels: [], services: [], staff: [], materials: [] };
 const UNITS = { pcs: "pcs", ml: "ml", g: "g", cm: "cm" };
@@ -341,8 +341,8 @@ function onSubmit(formId, buttonId, problemId, work) {
 async function start() {
   whenSignedOut((message) => showSignIn(`You were signed out: ${message}`));
   $("sign-in-form").addEventListener("submit", signIn);
-  $("sign-out").addEventListener("click", () => {
-    forget();
+  $("sign-out").addEventListener("click", async () => {
+    await signOut();
     window.location.reload();
   });
   onSubmit("takings-form", "show-takings", "takings-problem", showTakings);

@@ -71,7 +71,7 @@ def running(tmp_path_factory):
             ),  # fmt: skip
             ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30) as cluster,
         ):
-            for name in ("clients", "bookings", "notifications"):
+            for name in ("accounts", "clients", "bookings", "notifications"):
                 wait_until_consuming(amqp_uri, f"rpc-{name}", 30)
             yield SimpleNamespace(
                 imports=cluster.imports, scheduling=cluster.scheduling, export_dir=export_dir, health_port=health_port

@@ -1,41 +1,57 @@
-"""The company profile, its owner with the built-in roles, and logging in."""
+"""The company profile: made (under the accounts service's signup key), read, changed, or discarded
+when its signup could not finish."""
 
 from datetime import UTC, datetime
 
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from salon_infra.database import UnitOfWork
-from salon_infra.errors import AuthenticationFailed
-from scheduling.domain.rights import OWNER
+from salon_infra.errors import Conflict
 from scheduling.handlers import lookups, online_booking
-from scheduling.handlers.users import create_built_in_roles, hasher
-from scheduling.models import Company, User
-
-_unknown_user_hash = hasher.hash("no user has this password")
-_WRONG_CREDENTIALS = "wrong email or password"
+from scheduling.models import Company, IdentityMovedOut, OnlineBookingSettings
 
 
-def create_company(uow: UnitOfWork, company: dict, owner: dict) -> tuple[Company, User]:
-    now = datetime.now(UTC)
+def create_company(uow: UnitOfWork, company: dict, signup_key: str | None = None) -> Company:
+    """The new company; with a `signup_key` already used, the company made under it (a signup's
+    request delivered twice makes one company)."""
+    if signup_key is not None and (made := _made_under(uow, signup_key)) is not None:
+        return made
     with uow:
-        new_company = Company(**company, created_at=now)
+        new_company = Company(**company, signup_key=signup_key, created_at=datetime.now(UTC))
         uow.session.add(new_company)
-        uow.session.flush()
-        roles = create_built_in_roles(uow.session, new_company.id)
-        user = User(
-            company_id=new_company.id,
-            email=owner["email"].lower(),
-            name=owner["name"],
-            password_hash=hasher.hash(owner["password"]),
-            role=roles[OWNER],
-            staff_member_id=None,
-            active=True,
-            created_at=now,
-        )
-        uow.session.add(user)
+        try:
+            uow.commit()
+        except IntegrityError:  # the same key at the same moment: the other one made it
+            if signup_key is None:
+                raise
+        else:
+            return new_company
+    return _made_under(uow, signup_key)
+
+
+def discard_company(uow: UnitOfWork, signup_key: str) -> bool:
+    """Remove the company made under `signup_key`; False when there is none (never made, or gone).
+    Its signup never gave it an owner, so nobody can have added anything to it."""
+    with uow:
+        company = uow.session.scalar(select(Company).where(Company.signup_key == signup_key).with_for_update())
+        if company is None:
+            return False
+        company_id = company.id
+        uow.session.execute(delete(OnlineBookingSettings).where(OnlineBookingSettings.company_id == company_id))
+        uow.session.delete(company)
+        try:
+            uow.session.flush()
+        except IntegrityError:
+            raise Conflict(f"company {company_id} is in use and is kept") from None
         uow.commit()
-    return new_company, user
+    return True
+
+
+def identity_high_water(uow: UnitOfWork) -> dict:
+    with uow:
+        moved = uow.session.get(IdentityMovedOut, 1)
+    return {"roles": moved.roles_high_water, "users": moved.users_high_water} if moved else {"roles": 0, "users": 0}
 
 
 def get_company(uow: UnitOfWork, company_id: int) -> Company:
@@ -53,25 +69,6 @@ def update_company(uow: UnitOfWork, company_id: int, changes: dict) -> Company:
     return company
 
 
-def authenticate(uow: UnitOfWork, company_id: int, email: str, password: str) -> User:
-    """The active user with these credentials; AuthenticationFailed says nothing about which part was wrong."""
+def _made_under(uow: UnitOfWork, signup_key: str) -> Company | None:
     with uow:
-        user = uow.session.scalar(
-            select(User).where(User.company_id == company_id, User.email == email.strip().lower())
-        )
-        if user is None or not user.active:
-            _verify(_unknown_user_hash, password)  # spend the same time as for a known user
-            raise AuthenticationFailed(_WRONG_CREDENTIALS)
-        if not _verify(user.password_hash, password):
-            raise AuthenticationFailed(_WRONG_CREDENTIALS)
-        if hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = hasher.hash(password)
-            uow.commit()
-    return user
-
-
-def _verify(password_hash: str, password: str) -> bool:
-    try:
-        return hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+        return uow.session.scalar(select(Company).where(Company.signup_key == signup_key))

@@ -1,9 +1,8 @@
-"""The company profile and its users."""
+"""The company profile."""
 
 from marshmallow import Schema, ValidationError, fields, validate
 
 from scheduling.domain.company import SLOT_STEPS, is_currency_code, is_known_country, is_known_timezone
-from scheduling.schemas.common import company_id
 
 
 def _known_timezone(name: str) -> None:
@@ -53,37 +52,10 @@ class NewCompanySchema(CompanyChangesSchema):
     slot_step_minutes = fields.Integer(strict=True, load_default=15, validate=_slot_step)
 
 
-class OwnerSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=8, max=200))
-
-
 class CreateCompanySchema(Schema):
     company = fields.Nested(NewCompanySchema, required=True)
-    owner = fields.Nested(OwnerSchema, required=True)
+    signup_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=8, max=36))
 
 
-class UserSchema(Schema):
-    id = fields.Integer()
-    company_id = fields.Integer()
-    name = fields.String()
-    email = fields.String()
-    role_id = fields.Integer()
-    role = fields.Function(lambda user: user.role.name)
-    rights = fields.Function(lambda user: user.role.granted_rights)
-    staff_member_id = fields.Integer(allow_none=True)
-    active = fields.Boolean()
-
-
-class CompanyWithOwnerSchema(Schema):
-    company = fields.Nested(CompanySchema)
-    user = fields.Nested(UserSchema)
-
-
-class CredentialsSchema(Schema):
-    """Deliberately loose: a malformed email is just a wrong one."""
-
-    company_id = company_id
-    email = fields.String(required=True, validate=validate.Length(max=254))
-    password = fields.String(required=True, validate=validate.Length(max=1000))
+class SignupKeySchema(Schema):
+    signup_key = fields.String(required=True, validate=validate.Length(min=8, max=36))

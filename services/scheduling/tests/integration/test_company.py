@@ -1,12 +1,14 @@
+import uuid
+
 import pytest
 from builders import new_company
 
-from salon_infra.errors import AuthenticationFailed, InvalidInput, NotFound
+from salon_infra.errors import InvalidInput, NotFound
+from scheduling.models import Company, OnlineBookingSettings
 
 
-def test_create_company_with_its_owner(api):
-    created = new_company(api, slot_step_minutes=30)
-    company, user = created["company"], created["user"]
+def test_create_company(api):
+    company = new_company(api, slot_step_minutes=30)["company"]
     assert company == {
         "id": company["id"],
         "name": "Salon Olga",
@@ -17,34 +19,44 @@ def test_create_company_with_its_owner(api):
         "last_name_field_enabled": False,
         "middle_name_field_enabled": False,
     }
-    assert user["company_id"] == company["id"] and user["role"] == "owner" and user["staff_member_id"] is None
-    assert user["email"] == user["email"].lower() and "password" not in user
     assert api.get_company(company["id"]) == company
 
 
-def test_authenticate(api):
-    created = new_company(api)
-    company_id, email = created["company"]["id"], created["user"]["email"]
-    assert api.authenticate(company_id, email.upper(), "correct horse") == created["user"]
-    for company, address, password in [
-        (company_id, email, "wrong horse"),
-        (company_id, "nobody@example.com", "correct horse"),
-        (company_id + 1000000, email, "correct horse"),
-    ]:
-        with pytest.raises(AuthenticationFailed) as failure:
-            api.authenticate(company, address, password)
-        assert str(failure.value) == "wrong email or password"
+def test_a_signup_key_makes_one_company_however_often_it_comes(api):
+    key = uuid.uuid4().hex
+    first = new_company(api, signup_key=key)["company"]
+    assert new_company(api, signup_key=key, name="Another name")["company"] == first
+    assert new_company(api)["company"]["id"] != first["id"]
 
 
-def test_an_inactive_user_cannot_log_in(api, uow):
-    from scheduling.models import User
-
-    created = new_company(api)
+def test_a_signup_that_could_not_finish_discards_its_company(api, uow):
+    key = uuid.uuid4().hex
+    company = new_company(api, signup_key=key)["company"]
+    api.update_online_booking_settings(company["id"], {"buffer_minutes": 30})
+    assert api.discard_company(key) == {"discarded": True}
+    with pytest.raises(NotFound):
+        api.get_company(company["id"])
     with uow:
-        uow.session.get(User, created["user"]["id"]).active = False
-        uow.commit()
-    with pytest.raises(AuthenticationFailed, match="wrong email or password"):
-        api.authenticate(created["company"]["id"], created["user"]["email"], "correct horse")
+        assert uow.session.get(OnlineBookingSettings, company["id"]) is None
+    assert api.discard_company(key) == {"discarded": False}  # again: nothing left to do
+    assert api.discard_company(uuid.uuid4().hex) == {"discarded": False}
+    with pytest.raises(InvalidInput) as problem:
+        api.discard_company(None)
+    assert list(problem.value.errors) == ["signup_key"]
+
+
+def test_a_company_in_use_is_never_discarded(api, uow):
+    key = uuid.uuid4().hex
+    company = new_company(api, signup_key=key)["company"]
+    api.create_staff_member(company["id"], {"name": "Anna"})
+    with pytest.raises(Exception, match="in use"):
+        api.discard_company(key)
+    with uow:
+        assert uow.session.get(Company, company["id"]) is not None
+
+
+def test_identity_high_water_is_zero_on_a_database_that_never_had_users(api):
+    assert api.identity_high_water() == {"roles": 0, "users": 0}
 
 
 @pytest.mark.parametrize(
@@ -62,13 +74,6 @@ def test_company_profile_rules_name_the_field(api, field, value):
     with pytest.raises(InvalidInput) as problem:
         new_company(api, **{field: value})
     assert list(problem.value.errors) == ["company"] and list(problem.value.errors["company"]) == [field]
-
-
-def test_a_short_password_is_refused(api):
-    company = {"name": "S", "timezone": "UTC", "currency": "EUR", "country": "DE"}
-    with pytest.raises(InvalidInput) as problem:
-        api.create_company(company, {"name": "O", "email": "o@example.com", "password": "short"})
-    assert problem.value.errors == {"owner": {"password": ["Length must be between 8 and 200."]}}
 
 
 def test_update_company(api, company):

@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -38,7 +39,7 @@ def test_users_keep_their_role_across_migration_0005(dialect, tmp_path):
         engine = create_engine(with_driver(url))
         with engine.begin() as connection:
             _company_with_users(connection)
-        upgrade("scheduling", url)
+        upgrade("scheduling", url, "0005")
         with engine.connect() as connection:
             assert _roles_of_users(connection) == [
                 ("administrator", "administrator", True),
@@ -189,3 +190,85 @@ def test_migration_0006_keys_busy_times_by_kind_and_keeps_them_bumping_the_busy_
     else:
         with temporary_database("scheduling_busy_kinds") as url:
             check(url)
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "sqlite"])
+def test_migration_0007_sends_each_companys_users_and_roles_to_accounts_and_drops_them(dialect, tmp_path):
+    def check(url):
+        upgrade("scheduling", url, "0006")
+        engine = create_engine(with_driver(url))
+        created = datetime(2026, 1, 5, 10, tzinfo=UTC)
+        with engine.begin() as connection:
+            first, second, empty = _company(connection), _company(connection), _company(connection)
+            staff_member = connection.execute(
+                text(
+                    "INSERT INTO staff_members (company_id, name, position, active, bookable_online, created_at) "
+                    "VALUES (:company_id, 'Anna', '', true, true, :now) RETURNING id"
+                ).bindparams(bindparam("now", type_=UtcDateTime())),
+                {"company_id": first, "now": created},
+            ).scalar()
+            owner = _role(connection, first, "owner", True, None)
+            cashier = _role(connection, first, "Cashier", False, ["take_payments", "export_data"])
+            their_owner = _role(connection, second, "owner", True, None)
+            olga = _user(connection, first, "olga@example.com", owner, None, True, created)
+            carl = _user(connection, first, "carl@example.com", cashier, staff_member, False, created)
+            sam = _user(connection, second, "sam@example.com", their_owner, None, True, created)
+        upgrade("scheduling", url)
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            events = [
+                json.loads(body)
+                for (body,) in connection.execute(
+                    text("SELECT body FROM outbox WHERE event_type = 'identity_carried_over' ORDER BY id")
+                )
+            ]
+            high_water = connection.execute(
+                text("SELECT roles_high_water, users_high_water FROM identity_moved_out")
+            ).one()
+        assert not {"users", "roles"} & tables
+        assert [event["company_id"] for event in events] == [first, second]  # the one without users sends nothing
+        assert empty not in [event["company_id"] for event in events]
+        data = events[0]["data"]
+        assert data["roles"] == [
+            {"id": owner, "name": "owner", "built_in": True, "rights": None},
+            {"id": cashier, "name": "Cashier", "built_in": False, "rights": ["take_payments", "export_data"]},
+        ]
+        assert data["users"] == [
+            {"id": olga, "email": "olga@example.com", "name": "olga@example.com", "password_hash": "$argon2id$x",
+             "role_id": owner, "staff_member_id": None, "active": True, "created_at": created.isoformat()},
+            {"id": carl, "email": "carl@example.com", "name": "carl@example.com", "password_hash": "$argon2id$x",
+             "role_id": cashier, "staff_member_id": staff_member, "active": False, "created_at": created.isoformat()},
+        ]  # fmt: skip
+        assert tuple(high_water) == (their_owner, sam)
+        assert {"event_id", "event_type", "company_id", "occurred_at", "data"} == set(events[0])
+
+        command.downgrade(alembic_config("scheduling", url), "0006")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM users")).scalar() == 0
+            assert "signup_key" not in {column["name"] for column in inspect(connection).get_columns("companies")}
+        upgrade("scheduling", url)
+        assert schema_drift(url, Base.metadata) == []
+        engine.dispose()
+
+    if dialect == "sqlite":
+        check(f"sqlite:///{tmp_path}/scheduling.sqlite3")
+    else:
+        with temporary_database("scheduling_identity") as url:
+            check(url)
+
+
+def _role(connection, company_id: int, name: str, built_in: bool, rights) -> int:
+    return connection.execute(
+        text("INSERT INTO roles (company_id, name, built_in, rights) VALUES (:c, :n, :b, :r) RETURNING id"),
+        {"c": company_id, "n": name, "b": built_in, "r": None if rights is None else json.dumps(rights)},
+    ).scalar()
+
+
+def _user(connection, company_id, email, role_id, staff_member_id, active, created_at) -> int:
+    return connection.execute(
+        text(
+            "INSERT INTO users (company_id, email, name, password_hash, role_id, staff_member_id, active, created_at) "
+            "VALUES (:c, :e, :e, '$argon2id$x', :r, :s, :a, :t) RETURNING id"
+        ).bindparams(bindparam("t", type_=UtcDateTime())),
+        {"c": company_id, "e": email, "r": role_id, "s": staff_member_id, "a": active, "t": created_at},
+    ).scalar()

@@ -16,7 +16,7 @@ from builders import a_future, at
 from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy import select
 
-from salon_infra.errors import AuthenticationFailed, InvalidInput
+from salon_infra.errors import InvalidInput, NotFound
 from salon_infra.testing import free_port, running_service, temporary_vhost
 from scheduling.models import BusyTime
 
@@ -103,10 +103,9 @@ def wait_for(condition, timeout=10.0):
 
 def test_booking_events_keep_the_slots_in_step(scheduling_service, bookings_events, uow):
     scheduling, *_ = scheduling_service
-    owner = {"name": "Olga", "email": "olga@example.com", "password": "correct horse"}
     company = scheduling.create_company(
-        {"name": "Salon", "timezone": "Europe/Berlin", "currency": "EUR", "country": "DE"}, owner
-    )["company"]
+        {"name": "Salon", "timezone": "Europe/Berlin", "currency": "EUR", "country": "DE"}
+    )
     company_id = company["id"]
     anna = scheduling.create_staff_member(company_id, {"name": "Anna"})
     scheduling.set_weekly_hours(
@@ -154,10 +153,9 @@ def test_booking_events_keep_the_slots_in_step(scheduling_service, bookings_even
 
 
 def new_salon(scheduling, opens="10:00", closes="16:00"):
-    owner = {"name": "Olga", "email": f"olga.{uuid.uuid4().hex[:8]}@example.com", "password": "correct horse"}
     company = scheduling.create_company(
-        {"name": "Salon", "timezone": "Europe/Berlin", "currency": "EUR", "country": "DE"}, owner
-    )["company"]
+        {"name": "Salon", "timezone": "Europe/Berlin", "currency": "EUR", "country": "DE"}, uuid.uuid4().hex
+    )
     anna = scheduling.create_staff_member(company["id"], {"name": "Anna"})
     scheduling.set_weekly_hours(
         company["id"], anna["id"], [{"weekday": DAY.weekday(), "shifts": [{"start": opens, "end": closes}]}]
@@ -256,8 +254,8 @@ def test_errors_come_back_as_our_own_types(scheduling_service):
     with pytest.raises(InvalidInput) as problem:
         scheduling.find_slots(1, {"service_ids": [], "date_from": "2030-01-01", "date_to": "2030-01-01"})
     assert list(problem.value.errors) == ["service_ids"]
-    with pytest.raises(AuthenticationFailed):
-        scheduling.authenticate(999_999_999, "nobody@example.com", "whatever1")
+    with pytest.raises(NotFound):
+        scheduling.get_company(999_999_999)
 
 
 def test_health_probes(scheduling_service):

@@ -2,23 +2,27 @@
 
 A change may name the user making it (`acting_user_id`): then nobody grants rights they do not
 hold themselves, nor changes a user who holds more than they do, read from the database rather
-than from the caller's token, which may be hours old.
+than from the caller's token. A change that alters who a user is or what they may do bumps their
+`token_version` (domain.tokens), which ends their sign-ins; a role's new rights or name bumps
+every user holding it.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-from argon2 import PasswordHasher
-from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from accounts.domain import rights as rules
+from accounts.domain import tokens
+from accounts.handlers import common, ids
+from accounts.models import Role, User
+from accounts.passwords import Passwords
 from salon_infra.database import UnitOfWork
-from salon_infra.errors import InvalidInput, NotFound
-from scheduling.domain import rights as rules
-from scheduling.handlers import lookups
-from scheduling.models import Role, User
+from salon_infra.errors import InvalidInput
 
-hasher = PasswordHasher()
+_NAME_TAKEN = "Another role of the salon has this name."
+_EMAIL_TAKEN = "Another user of the salon has this email."
 
 
 def list_rights() -> list[dict]:
@@ -37,14 +41,17 @@ def list_roles(uow: UnitOfWork, company_id: int) -> list[Role]:
         return sorted(found, key=_role_order)
 
 
-def create_role(uow: UnitOfWork, company_id: int, role: dict, acting_user_id: int | None = None) -> Role:
+def create_role(
+    uow: UnitOfWork, high_water: Callable, company_id: int, role: dict, acting_user_id: int | None = None
+) -> Role:
+    ids.ensure_floors(uow, high_water)
     with uow:
-        lookups.company(uow.session, company_id)
-        _refuse(rules.role_change_problems(False, role["name"], role))
+        common.require_company(uow.session, company_id)
+        common.refuse(rules.role_change_problems(False, role["name"], role))
         _refuse_rights_beyond_actor(uow.session, company_id, acting_user_id, "rights", role["rights"])
         created = Role(company_id=company_id, name=role["name"], rights=rules.ordered(role["rights"]), built_in=False)
         uow.session.add(created)
-        _flush_unique_name(uow.session)
+        common.flush_unique(uow.session, "name", _NAME_TAKEN)
         uow.commit()
     return created
 
@@ -53,15 +60,22 @@ def update_role(
     uow: UnitOfWork, company_id: int, role_id: int, changes: dict, acting_user_id: int | None = None
 ) -> Role:
     with uow:
-        role = _role(uow.session, company_id, role_id)
-        _refuse(rules.role_change_problems(role.built_in, role.name, changes))
+        role = common.role(uow.session, company_id, role_id)
+        common.refuse(rules.role_change_problems(role.built_in, role.name, changes))
         granted = changes.get("rights", role.granted_rights)
         _refuse_rights_beyond_actor(uow.session, company_id, acting_user_id, "rights", granted)
+        revokes = tokens.role_change_revokes(role.name, role.granted_rights, changes)
         if "name" in changes:
             role.name = changes["name"]
         if "rights" in changes and not role.built_in:
             role.rights = rules.ordered(changes["rights"])
-        _flush_unique_name(uow.session)
+        common.flush_unique(uow.session, "name", _NAME_TAKEN)
+        if revokes:
+            uow.session.execute(
+                update(User)
+                .where(User.company_id == company_id, User.role_id == role.id)
+                .values(token_version=User.token_version + 1)
+            )
         uow.commit()
     return role
 
@@ -73,55 +87,87 @@ def list_users(uow: UnitOfWork, company_id: int) -> list[User]:
 
 def get_user(uow: UnitOfWork, company_id: int, user_id: int) -> User:
     with uow:
-        return _user(uow.session, company_id, user_id)
+        return common.user(uow.session, company_id, user_id)
 
 
-def create_user(uow: UnitOfWork, company_id: int, user: dict, acting_user_id: int | None = None) -> User:
+def token_state(uow: UnitOfWork, company_id: int, user_id: int) -> dict:
+    """What the gateway checks a token against: the user's token version, None when the user is
+    switched off or unknown (every token of theirs fails)."""
     with uow:
-        lookups.company(uow.session, company_id)
-        role = _role(uow.session, company_id, user["role_id"])
+        found = uow.session.execute(
+            select(User.token_version, User.active).where(User.company_id == company_id, User.id == user_id)
+        ).first()
+    version = found.token_version if found is not None and found.active else None
+    return {"user_id": user_id, "token_version": version}
+
+
+def create_user(
+    uow: UnitOfWork,
+    passwords: Passwords,
+    scheduling,
+    company_id: int,
+    user: dict,
+    acting_user_id: int | None = None,
+) -> User:
+    """`scheduling` confirms the staff member to link is the company's (NotFound otherwise)."""
+    if user.get("staff_member_id") is not None:
+        scheduling.get_staff_member(company_id, user["staff_member_id"])
+    password_hash = passwords.hash(user["password"], uow.deadline)
+    ids.ensure_floors(uow, scheduling.identity_high_water)
+    with uow:
+        common.require_company(uow.session, company_id)
+        role = common.role(uow.session, company_id, user["role_id"])
         _refuse_rights_beyond_actor(uow.session, company_id, acting_user_id, "role_id", role.granted_rights)
-        if user.get("staff_member_id") is not None:
-            lookups.require_staff_member(uow.session, company_id, user["staff_member_id"])
         created = User(
             company_id=company_id,
             email=user["email"].lower(),
             name=user["name"],
-            password_hash=hasher.hash(user["password"]),
+            password_hash=password_hash,
             role=role,
             staff_member_id=user.get("staff_member_id"),
             active=True,
+            token_version=1,
             created_at=datetime.now(UTC),
         )
         uow.session.add(created)
-        _flush_unique_email(uow.session)
+        common.flush_unique(uow.session, "email", _EMAIL_TAKEN)
         uow.commit()
     return created
 
 
 def update_user(
-    uow: UnitOfWork, company_id: int, user_id: int, changes: dict, acting_user_id: int | None = None
+    uow: UnitOfWork,
+    passwords: Passwords,
+    scheduling,
+    company_id: int,
+    user_id: int,
+    changes: dict,
+    acting_user_id: int | None = None,
 ) -> User:
+    if changes.get("staff_member_id") is not None:
+        scheduling.get_staff_member(company_id, changes["staff_member_id"])
+    password_hash = passwords.hash(changes["password"], uow.deadline) if "password" in changes else None
     with uow:
-        user = _user(uow.session, company_id, user_id)
+        user = common.user(uow.session, company_id, user_id)
         _refuse_rights_beyond_actor(uow.session, company_id, acting_user_id, "user_id", user.role.granted_rights)
-        role = _role(uow.session, company_id, changes["role_id"]) if "role_id" in changes else user.role
+        role = common.role(uow.session, company_id, changes["role_id"]) if "role_id" in changes else user.role
         _refuse_rights_beyond_actor(uow.session, company_id, acting_user_id, "role_id", role.granted_rights)
         _refuse_losing_last_owner(uow.session, user, role, changes)
-        if changes.get("staff_member_id") is not None:
-            lookups.require_staff_member(uow.session, company_id, changes["staff_member_id"])
+        before = {"active": user.active, "role_id": user.role_id, "staff_member_id": user.staff_member_id}
+        if tokens.user_change_revokes(before, changes):
+            user.token_version += 1
         for field in ("name", "active", "staff_member_id"):
             if field in changes:
                 setattr(user, field, changes[field])
-        if "password" in changes:
-            user.password_hash = hasher.hash(changes["password"])
+        if password_hash is not None:
+            user.password_hash = password_hash
         user.role = role
         uow.commit()
     return user
 
 
 def _refuse_losing_last_owner(session: Session, user: User, new_role: Role, changes: dict) -> None:
-    is_active_owner = user.active and _is_owner(user.role)
+    is_active_owner = user.active and common.is_owner(user.role)
     if not is_active_owner:
         return
     # Lock the company's owner role first: two owners demoting each other at once must not both
@@ -132,7 +178,7 @@ def _refuse_losing_last_owner(session: Session, user: User, new_role: Role, chan
         .select_from(User)
         .where(User.company_id == user.company_id, User.role_id == user.role_id, User.active, User.id != user.id)
     )
-    _refuse(rules.last_owner_problems(is_active_owner, changes, _is_owner(new_role), other_owners))
+    common.refuse(rules.last_owner_problems(is_active_owner, changes, common.is_owner(new_role), other_owners))
 
 
 def _refuse_rights_beyond_actor(
@@ -146,43 +192,6 @@ def _refuse_rights_beyond_actor(
         raise InvalidInput.field(field, f"Needs rights you do not have: {', '.join(missing)}.")
 
 
-def _role(session: Session, company_id: int, role_id: int) -> Role:
-    found = session.scalar(select(Role).where(Role.company_id == company_id, Role.id == role_id))
-    if found is None:
-        raise NotFound(f"role {role_id} not found")
-    return found
-
-
-def _user(session: Session, company_id: int, user_id: int) -> User:
-    found = session.scalar(select(User).where(User.company_id == company_id, User.id == user_id))
-    if found is None:
-        raise NotFound(f"user {user_id} not found")
-    return found
-
-
-def _is_owner(role: Role) -> bool:
-    return role.built_in and role.name == rules.OWNER
-
-
 def _role_order(role: Role) -> tuple:
     built_in = list(rules.BUILT_IN_ROLES)
     return (0, built_in.index(role.name), "") if role.built_in else (1, 0, role.name.lower())
-
-
-def _refuse(problems: dict) -> None:
-    if problems:
-        raise InvalidInput(f"invalid {', '.join(sorted(problems))}", problems)
-
-
-def _flush_unique_name(session: Session) -> None:
-    try:
-        session.flush()
-    except IntegrityError:
-        raise InvalidInput.field("name", "Another role of the salon has this name.") from None
-
-
-def _flush_unique_email(session: Session) -> None:
-    try:
-        session.flush()
-    except IntegrityError:
-        raise InvalidInput.field("email", "Another user of the salon has this email.") from None

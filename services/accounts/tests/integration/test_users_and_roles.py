@@ -2,12 +2,12 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from builders import new_company
+from helpers import new_company
 
+from accounts.domain.rights import RIGHTS
+from accounts.service import AccountsService
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import AuthenticationFailed, InvalidInput, NotFound
-from scheduling.domain.rights import RIGHTS
-from scheduling.service import SchedulingService
 
 EVERY_RIGHT = list(RIGHTS)
 ADMINISTRATOR_RIGHTS = [right for right in RIGHTS if right not in ("manage_users", "import_data")]
@@ -148,11 +148,11 @@ def test_the_last_active_owner_can_be_neither_demoted_nor_switched_off(api, owne
     assert api.update_user(company_id, second["id"], {"name": "Sofia K."})["role"] == "owner"
 
 
-def test_updating_a_user(api, owner, roles):
+def test_updating_a_user(api, owner, roles, scheduling):
     company_id = owner["company_id"]
-    anna = api.create_staff_member(company_id, {"name": "Anna"})
-    eva = add_user(api, company_id, roles["specialist"]["id"], staff_member_id=anna["id"])
-    assert eva["staff_member_id"] == anna["id"] and eva["rights"] == SPECIALIST_RIGHTS
+    anna = scheduling.add_staff_member(company_id)
+    eva = add_user(api, company_id, roles["specialist"]["id"], staff_member_id=anna)
+    assert eva["staff_member_id"] == anna and eva["rights"] == SPECIALIST_RIGHTS
     assert api.authenticate(company_id, eva["email"], "a-good-password")["rights"] == ["calendar_own_column"]
     changed = api.update_user(
         company_id, eva["id"], {"name": "Eva M.", "role_id": roles["administrator"]["id"], "password": "another-one"}
@@ -180,11 +180,13 @@ def test_emails_are_unique_per_company(api, owner, roles):
     assert list(problem.value.errors) == ["email"]
 
 
-def test_another_companys_staff_member_cannot_be_linked(api, owner, roles):
+def test_another_companys_staff_member_cannot_be_linked(api, owner, roles, scheduling):
     other = new_company(api)["company"]["id"]
-    stranger = api.create_staff_member(other, {"name": "Stranger"})
+    stranger = scheduling.add_staff_member(other)
     with pytest.raises(NotFound):
-        add_user(api, owner["company_id"], roles["specialist"]["id"], staff_member_id=stranger["id"])
+        add_user(api, owner["company_id"], roles["specialist"]["id"], staff_member_id=stranger)
+    with pytest.raises(NotFound):
+        api.update_user(owner["company_id"], owner["id"], {"staff_member_id": stranger})
 
 
 def test_nobody_grants_rights_beyond_their_own(api, owner, roles):
@@ -213,15 +215,15 @@ def test_nobody_grants_rights_beyond_their_own(api, owner, roles):
     assert api.create_role(company_id, {"name": "Exporter", "rights": ["export_data"]}, acting_user_id=owner["id"])
 
 
-def test_two_owners_demoting_each_other_at_once_leave_one_owner(api, owner, roles, sessions):
+def test_two_owners_demoting_each_other_at_once_leave_one_owner(api, owner, roles, sessions, passwords, scheduling):
     company_id = owner["company_id"]
     second = add_user(api, company_id, roles["owner"]["id"], name="Sofia")
     administrator = roles["administrator"]["id"]
     start = threading.Barrier(2)
 
     def demote(user_id):
-        service = SchedulingService()
-        service.uow = UnitOfWork(sessions)
+        service = AccountsService()
+        service.uow, service.passwords, service.scheduling = UnitOfWork(sessions), passwords, scheduling
         start.wait()
         try:
             return service.update_user(company_id, user_id, {"role_id": administrator})["role"]

@@ -1,4 +1,4 @@
-from scheduling.domain import rights
+from accounts.domain import rights
 
 
 def test_the_built_in_roles():

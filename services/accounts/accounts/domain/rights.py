@@ -1,4 +1,7 @@
-"""What a user may do: the catalogue of named rights, the built-in roles, and the rules for changing them."""
+"""What a user may do: the catalogue of named rights, the built-in roles, and the rules for changing them.
+
+The gateway names each right an endpoint needs from its own list (gateway/rights.py), checked against
+this catalogue by a test."""
 
 RIGHTS = {
     "view_bookings_overview": "See every staff member's bookings and the day's overview",
