@@ -6,7 +6,7 @@ import threading
 from functools import partial
 
 import pytest
-from payments_api import OWNER, key, level, rpc, till
+from payments_api import OWNER, key, level, rpc, sell_card, till
 from sqlalchemy import func, select
 
 from payments import models
@@ -97,8 +97,7 @@ def test_two_tills_spending_one_gift_card_at_once_never_take_it_below_zero(
     kind = worker().create_catalogue(company_id, "gift_card_type", {"title": "Gift", "face_value": 5000,
                                                                     "validity_days": 30})  # fmt: skip
     for _ in range(ROUNDS):
-        sold = worker().sell_card(company_id, bookings.book(company_id, 100)["id"],
-                                  {"kind": "gift_card", "type_id": kind["id"], "actor_id": OWNER})  # fmt: skip
+        sold = sell_card(worker(), company_id, bookings.book(company_id, 100), "gift_card", kind["id"])
         code = sold["card"]["code"]
         visits = [bookings.book(company_id, 4000), bookings.book(company_id, 4000)]
         for visit in visits:
@@ -133,7 +132,7 @@ def test_two_sales_of_the_last_one_in_stock_make_one_sale(worker, bookings, comp
 
         outcomes = at_once(*(
             on_a_worker(worker, "sell_product", company_id, visit["id"],
-                        {"product_id": gel["id"], "quantity": 1, "actor_id": OWNER})
+                        {"product_id": gel["id"], "quantity": 1, "actor_id": OWNER, "idempotency_key": key()})
             for visit in visits
         ))  # fmt: skip
         errors = [error for _, error in outcomes if error is not None]
@@ -144,11 +143,7 @@ def test_two_sales_of_the_last_one_in_stock_make_one_sale(worker, bookings, comp
 def test_two_deletes_of_one_gift_card_payment_at_once_give_its_value_back_once(worker, bookings, company_id, shop):
     kind = worker().create_catalogue(company_id, "gift_card_type", {"title": "Gift", "face_value": 5000,
                                                                     "validity_days": 30})  # fmt: skip
-    code = worker().sell_card(
-        company_id,
-        bookings.book(company_id, 100)["id"],
-        {"kind": "gift_card", "type_id": kind["id"], "actor_id": OWNER},
-    )["card"]["code"]
+    code = sell_card(worker(), company_id, bookings.book(company_id, 100), "gift_card", kind["id"])["card"]["code"]
     for _ in range(ROUNDS):
         visit = bookings.book(company_id, 3000)
         paid = worker().take_payment(
