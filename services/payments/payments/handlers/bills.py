@@ -37,7 +37,8 @@ def _record(uow: UnitOfWork, company_id: int, visit: VisitCopy, repair: bool) ->
         before = (bill.paid, bill.sales_total, bill.refund_status)
         adopted = repair and repository.adopt_reversals(session, bill, now())
         try:
-            bill.copy_appointment(visit, now())
+            with session.no_autoflush:  # reversals are written by repository.flush, which names the ledger's refusals
+                bill.copy_appointment(visit, now())
         except NothingToChange:
             if not adopted:
                 return bill

@@ -345,6 +345,27 @@ def test_the_days_takings_by_desk_and_method_in_the_salons_day(api, bookings, co
     with pytest.raises(InvalidInput) as refused:
         api.takings(company_id, {"date": today, "timezone": "Mars/Olympus"})
     assert "timezone" in refused.value.errors
+    for day, zone in (("9999-12-31", "UTC"), ("9999-12-31", "America/New_York"), ("0001-01-01", "Asia/Tokyo")):
+        with pytest.raises(InvalidInput) as refused:
+            api.takings(company_id, {"date": day, "timezone": zone})
+        assert "date" in refused.value.errors, day
+
+
+def test_a_gift_card_spent_is_a_redemption_apart_from_the_money_and_a_deletion_counts_minus(
+    api, bookings, company_id, shop
+):
+    kind = api.create_catalogue(company_id, "gift_card_type", {"title": "Gift", "face_value": 5000,
+                                                               "validity_days": 30})  # fmt: skip
+    code = sell_card(api, company_id, bookings.book(company_id, 1000), "gift_card", kind["id"])["card"]["code"]
+    visit = bookings.book(company_id, 2000)
+    pay(api, company_id, visit, "gift_card", code=code)
+    refunded = pay(api, company_id, bookings.book(company_id, 700), "card")
+    api.delete_payment(company_id, refunded["bill"]["appointment_id"], refunded["payment"]["id"], {"actor_id": OWNER})
+    today = datetime.now(UTC).date().isoformat()
+    takings = api.takings(company_id, {"date": today, "timezone": "UTC"})
+    assert (takings["total"], takings["money"]["taken"], takings["money"]["deleted"]) == (6000, 6700, 700)
+    assert takings["redemptions"]["amount"] == 2000  # not added to the 6000 that bought the card and the visit
+    assert [(entry["method"], entry["amount"]) for entry in takings["deletions"]] == [("card", -700)]
 
 
 def test_one_default_desk_of_each_kind(api, company_id, shop):
