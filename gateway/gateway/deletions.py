@@ -5,7 +5,9 @@ gateway first asks payments to hold the visits and say what each has paid (payme
 is written before the bills are read, so a payment taken at that moment is either counted or
 refused), deletes in bookings only those found unpaid, and then tells payments which were deleted
 (they stay held until their deletion reaches their bills) and which were not (free again). For a
-user who may delete paid visits nothing is asked first; payments is told of the deletion after.
+user who may delete paid visits nothing is asked. Once bookings has deleted a visit, a payment
+through the gateway cannot land on it either way: the gateway passes the appointment's version it
+saw, and payments reads a newer one through from bookings (`seen_version`) before taking money.
 """
 
 import logging
@@ -33,7 +35,8 @@ def delete_visits(company_id: int, appointment_ids: list[int], actor: dict, *, m
         command = {"appointment_ids": asked, "actor": actor, "may_delete_paid": may_delete_paid,
                    "may_delete_arrived": may_delete_arrived}  # fmt: skip
         deletion = remote().bookings.delete_appointments(company_id, command)
-    _tell_payments(company_id, deletion["deleted"], [i for i in asked if i not in set(deletion["deleted"])])
+    if not may_delete_paid:
+        _end_holds(company_id, deletion["deleted"], [i for i in asked if i not in set(deletion["deleted"])])
     reasons = {skipped["id"]: skipped["reason"] for skipped in deletion["skipped"]}
     reasons.update({appointment_id: PAID for appointment_id in paid})
     skipped = [{"id": appointment_id, "reason": reasons[appointment_id]} for appointment_id in wanted
@@ -41,9 +44,9 @@ def delete_visits(company_id: int, appointment_ids: list[int], actor: dict, *, m
     return {"deleted": deletion["deleted"], "skipped": skipped}
 
 
-def _tell_payments(company_id: int, deleted: list[int], kept: list[int]) -> None:
+def _end_holds(company_id: int, deleted: list[int], kept: list[int]) -> None:
     """Best effort: the deletion is made; if payments does not hear of it now, its holds end by
-    themselves and bookings' event tells it soon."""
+    themselves (payments.handlers.holds.HOLD_SECONDS) and bookings' event tells it of the deletion."""
     if not deleted and not kept:
         return
     try:
