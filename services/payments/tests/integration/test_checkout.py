@@ -194,6 +194,8 @@ def test_titles_articles_and_barcodes_are_unique_in_the_company(api, company_id,
     with pytest.raises(Conflict) as refused:
         api.create_catalogue(company_id, "product", {"title": "Another", "article": "SH-1"})
     assert "article" in refused.value.errors
+    twin = api.create_catalogue(company_id, "product", {"title": "Shampoo", "article": "SH-2"})  # titles may repeat
+    assert twin["id"] != shop["shampoo"]["id"] and twin["title"] == shop["shampoo"]["title"]
     with pytest.raises(Conflict) as refused:
         api.create_catalogue(company_id, "storage", {"title": "Shop"})
     assert "title" in refused.value.errors
