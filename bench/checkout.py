@@ -74,7 +74,8 @@ def run(cluster: LocalCluster, urls: dict, args) -> dict:
         path = f"/api/v1/appointments/{appointment['id']}"
         bill = api.ok("GET", f"{path}/bill")
         assert bill["total"] == 6000, bill
-        api.ok("POST", f"{path}/products", {"product_id": product["id"], "quantity": 1})
+        api.ok("POST", f"{path}/products", {"product_id": product["id"], "quantity": 1},
+               headers={"Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
         first = api.ok("POST", f"{path}/payments", {"method": "cash", "amount": 4000},
                        headers={"Idempotency-Key": uuid.uuid4().hex})  # fmt: skip
         last = api.ok("POST", f"{path}/payments", {"method": "card"}, headers={"Idempotency-Key": uuid.uuid4().hex})
@@ -173,7 +174,8 @@ def in_process_floor(payments_url: str, company_id: int, product_id: int, count:
     def checkout(appointment_id: int) -> None:
         assert service.get_bill(company_id, appointment_id)["total"] == 6000
         service.sell_product(company_id, appointment_id, {"product_id": product_id, "quantity": 1,
-                                                          "actor_id": FLOOR_ACTOR})  # fmt: skip
+                                                          "actor_id": FLOOR_ACTOR,
+                                                          "idempotency_key": uuid.uuid4().hex})  # fmt: skip
         service.take_payment(company_id, appointment_id, {"method": "cash", "amount": 4000, "actor_id": FLOOR_ACTOR,
                                                           "idempotency_key": uuid.uuid4().hex})  # fmt: skip
         paid = service.take_payment(company_id, appointment_id, {"method": "card", "actor_id": FLOOR_ACTOR,

@@ -169,9 +169,10 @@ class _Api:
 
 
 def _till(api, ben, mens_cut, colouring) -> None:
-    """The till as a salon sets it up (admin > Products and stock), and a visit checked out: two cash
+    """The till as a salon sets it up (admin > Products and stock), and visits checked out: two cash
     desks, products in stock in the shop and the colour room, a bill of materials for colouring, a
-    membership and a gift card to sell, and Ben's first client of the day paid in two parts."""
+    membership and gift cards to sell (one for services only, single use), Ben's first client of the
+    day paid in two parts, and his second buying a membership that pays that day's cut."""
     for title, kind in (("Front till", "cash"), ("Card terminal", "non_cash")):
         api.post("/api/v1/cash-desks", {"title": title, "kind": kind})
     shop = api.post("/api/v1/storages", {"title": "Shop", "for_sale": True})
@@ -199,16 +200,32 @@ def _till(api, ben, mens_cut, colouring) -> None:
         {"product_id": products["Colour cream 6.0"]["id"], "quantity": 60},
         {"product_id": products["Developer 6 %"]["id"], "quantity": 90},
     ]})  # fmt: skip
-    api.post("/api/v1/membership-types", {"title": "Five men's cuts", "price": 11000, "uses": 5, "validity_days": 180,
-                                          "service_ids": [mens_cut]})  # fmt: skip
+    five_cuts = api.post("/api/v1/membership-types", {"title": "Five men's cuts", "price": 11000, "uses": 5,
+                                                      "validity_days": 180, "service_ids": [mens_cut]})  # fmt: skip
     api.post("/api/v1/gift-card-types", {"title": "Gift card 50", "face_value": 5000, "validity_days": 365})
+    api.post("/api/v1/gift-card-types", {"title": "Treatments voucher 30", "face_value": 3000, "validity_days": 180,
+                                         "pays_for": "services", "multiple_use": False})  # fmt: skip
     starts_at = datetime.combine(_next_workday(), datetime.min.time(), ZoneInfo(TIMEZONE)).replace(hour=9)
     visit = api.post("/api/v1/appointments", {
         "client": {"name": "Paul Richter", "phone": "+49 151 77777777"}, "staff_member_id": ben,
         "service_ids": [mens_cut], "starts_at": starts_at.isoformat(), "visit_status": "arrived",
     })["appointment"]  # fmt: skip
     path = f"/api/v1/appointments/{visit['id']}"
-    api.post(f"{path}/products", {"product_id": products["Argan shampoo 250 ml"]["id"], "quantity": 1})
+    api.post(f"{path}/products", {"product_id": products["Argan shampoo 250 ml"]["id"], "quantity": 1},
+             headers={"Idempotency-Key": f"demo-{visit['id']}-shampoo"})  # fmt: skip
     for method, amount in (("cash", 2000), ("card", None)):  # a split payment: 20.00 in cash, the rest by card
         payment = {"method": method, **({"amount": amount} if amount else {})}
         api.post(f"{path}/payments", payment, headers={"Idempotency-Key": f"demo-{visit['id']}-{method}"})
+    # Ben's 10:00 client buys five cuts: the membership is paid for in cash first (a card sold is usable
+    # once its visit's money covers it), then it pays today's cut, using one of its five uses.
+    member = api.post("/api/v1/appointments", {
+        "client": {"name": "Jonas Meyer", "phone": "+49 151 88888888"}, "staff_member_id": ben,
+        "service_ids": [mens_cut], "starts_at": starts_at.replace(hour=10).isoformat(), "visit_status": "arrived",
+    })["appointment"]  # fmt: skip
+    path = f"/api/v1/appointments/{member['id']}"
+    sold = api.post(f"{path}/cards", {"kind": "membership", "type_id": five_cuts["id"]},
+                    headers={"Idempotency-Key": f"demo-{member['id']}-membership"})  # fmt: skip
+    api.post(f"{path}/payments", {"method": "cash", "amount": five_cuts["price"]},
+             headers={"Idempotency-Key": f"demo-{member['id']}-cash"})  # fmt: skip
+    api.post(f"{path}/payments", {"method": "membership", "code": sold["card"]["code"]},
+             headers={"Idempotency-Key": f"demo-{member['id']}-cut"})  # fmt: skip

@@ -75,7 +75,8 @@ class CardSaleRequestSchema(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(CARD_KINDS))
     type_id = _id(required=True)
     code = fields.String(validate=validate.Length(max=64),
-                         metadata={"description": "typed by staff; generated if left out"})  # fmt: skip
+                         metadata={"description": "typed by staff: 8 to 32 letters and digits, 4 of them different; "
+                                                  "generated if left out"})  # fmt: skip
 
 
 # ---------------------------------------------------------------- the visit's checkout: answers
@@ -132,8 +133,13 @@ class CardSchema(Schema):
     client_id = fields.Integer()
     price = fields.Integer()
     sold_at = fields.String()
+    paid_at = fields.String(allow_none=True, metadata={"description": "when its visit's money came to pay for it"})
     expires_at = fields.String()
-    state = fields.String(metadata={"description": "active, used_up, expired or voided"})
+    state = fields.String(
+        metadata={
+            "description": "not_paid (usable once its visit has paid its price), active, used_up, expired or voided"
+        }
+    )
     uses_total = fields.Integer(metadata={"description": "membership"})
     uses_left = fields.Integer(metadata={"description": "membership"})
     service_ids = fields.List(fields.Integer())
@@ -151,7 +157,8 @@ class BillPaymentSchema(Schema):
     cash_desk_id = fields.Integer(allow_none=True)
     code = fields.String(allow_none=True)
     pays_for = fields.String(allow_none=True)
-    membership_uses = fields.Integer()
+    membership_uses = fields.Integer(metadata={"description": "one per unit of a service line paid"})
+    covered_units = fields.List(fields.Dict(), metadata={"description": "a membership's: [{line_id, units}]"})
     covered_line_ids = fields.List(fields.Integer())
     taken_at = fields.String()
     taken_by_id = fields.Integer(allow_none=True)
@@ -195,6 +202,7 @@ class PaymentTakenSchema(Schema):
 class CardSoldSchema(Schema):
     bill = fields.Nested(BillSchema)
     card = fields.Nested(CardSchema)
+    replayed = fields.Boolean(metadata={"description": "the same Idempotency-Key and request: the first answer"})
 
 
 class CodeSchema(Schema):
@@ -226,13 +234,31 @@ class TakingsQuerySchema(Schema):
     date = fields.Date(required=True, metadata={"description": "the salon's local day"})
 
 
+class TakingsDeletionSchema(Schema):
+    payment_id = fields.Integer()
+    method = fields.String()
+    amount = fields.Integer(metadata={"description": "negative: given back that day"})
+    cash_desk_id = fields.Integer(allow_none=True)
+    taken_at = fields.String()
+    deleted_at = fields.String()
+    deleted_by_id = fields.Integer(allow_none=True)
+
+
+_TAKINGS_ROW = "taken (that day), deleted (that day, whenever taken), amount (taken - deleted), payments, deletions"
+
+
 class TakingsSchema(Schema):
     date = fields.String()
     timezone = fields.String()
-    by_cash_desk = fields.List(fields.Dict(), metadata={"description": "{cash_desk_id, title, kind, amount, payments}"})
-    by_method = fields.List(fields.Dict(), metadata={"description": "{method, amount, payments}"})
-    total = fields.Integer()
-    deleted = fields.Dict(metadata={"description": "{amount, payments} deleted that day"})
+    total = fields.Integer(metadata={"description": "money (cash and card) taken that day less money deleted that day"})
+    money = fields.Dict(metadata={"description": f"cash and card: {{{_TAKINGS_ROW}}}"})
+    by_cash_desk = fields.List(fields.Dict(),
+                               metadata={"description": f"{{cash_desk_id, title, kind, {_TAKINGS_ROW}}}"})  # fmt: skip
+    by_method = fields.List(fields.Dict(), metadata={"description": f"cash, card: {{method, {_TAKINGS_ROW}}}"})
+    redemptions = fields.Dict(metadata={"description": "gift cards and memberships spent, never added to the money: "
+                                                       f"{{{_TAKINGS_ROW}, by_method}}"})  # fmt: skip
+    deletions = fields.List(fields.Nested(TakingsDeletionSchema), metadata={"description": "the day's negative "
+                                                                                           "entries"})  # fmt: skip
 
 
 class MembershipTypeSchema(Schema):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from gateway.errors import InvalidInput
 from gateway.remote import RemoteService, remote
 
-TIME_FIELDS = frozenset({"taken_at", "deleted_at", "created_at", "removed_at", "sold_at", "expires_at"})
+TIME_FIELDS = frozenset({"taken_at", "deleted_at", "created_at", "removed_at", "sold_at", "paid_at", "expires_at"})
 
 
 def payments() -> RemoteService:

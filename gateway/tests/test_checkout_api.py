@@ -35,9 +35,17 @@ def test_each_endpoint_asks_for_its_right_by_name(client, method, path, body, ri
     assert client.open(path, method=method, json=body, headers=headers).status_code == 503  # reached the service
 
 
-def test_a_payment_without_an_idempotency_key_is_refused_naming_the_header(client):  # noqa: F811
-    answer = client.post("/api/v1/appointments/5/payments", json={"method": "card"},
-                         headers=bearer(rights=["take_payments", "calendar_all_staff"]))  # fmt: skip
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/appointments/5/payments", {"method": "card"}),
+        ("/api/v1/appointments/5/products", {"product_id": 1, "quantity": 1}),
+        ("/api/v1/appointments/5/cards", {"kind": "gift_card", "type_id": 1}),
+    ],
+)
+def test_a_payment_or_sale_without_an_idempotency_key_is_refused_naming_the_header(client, path, body):  # noqa: F811
+    rights = ["take_payments", "sell_memberships_and_gift_cards", "calendar_all_staff"]
+    answer = client.post(path, json=body, headers=bearer(rights=rights))
     assert answer.status_code == 422 and "Idempotency-Key" in answer.json["errors"]["json"]
 
 
@@ -62,8 +70,9 @@ def test_the_checkout_is_documented(client):  # noqa: F811
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert {"/api/v1/appointments/{appointment_id}/bill", "/api/v1/appointments/{appointment_id}/payments",
             "/api/v1/products", "/api/v1/stock", "/api/v1/cash-desks", "/api/v1/takings"} <= set(paths)  # fmt: skip
-    payment = paths["/api/v1/appointments/{appointment_id}/payments"]["post"]
-    assert any(p["name"] == "Idempotency-Key" and p["required"] for p in payment["parameters"])
+    for path in ("payments", "products", "cards"):
+        post = paths[f"/api/v1/appointments/{{appointment_id}}/{path}"]["post"]
+        assert any(p["name"] == "Idempotency-Key" and p["required"] for p in post["parameters"]), path
 
 
 STOCK_FILES = sorted(p.name for p in (Path(__file__).parents[1] / "gateway" / "static" / "stock").iterdir())

@@ -1,6 +1,7 @@
 """The checkout in the visit window, in a real browser on a 375 px phone and a desktop: Cash in one
 tap pays in full, a split payment and a deleted one, a product sold and taken back, consumables one
-by one and by the bill of materials, a gift card sold with a generated code; and the Products and
+by one and by the bill of materials, a gift card sold with a generated code, a membership sold, paid
+for and then paying the visit's cut, a gift card's code paying part of a visit; and the Products and
 stock page a salon sets its till up on. What the page shows is checked against what the API says."""
 
 import os
@@ -42,7 +43,10 @@ def till(cluster):
         "/api/v1/bills-of-materials",
         {"service_id": salon.services["Colour"], "items": [{"product_id": salon.dye["id"], "quantity": 60}]},
     )
-    api.ok("POST", "/api/v1/gift-card-types", {"title": "Gift 50", "face_value": 5000, "validity_days": 365})
+    salon.gift = api.ok("POST", "/api/v1/gift-card-types", {"title": "Gift 50", "face_value": 5000,
+                                                            "validity_days": 365})  # fmt: skip
+    api.ok("POST", "/api/v1/membership-types", {"title": "Three cuts", "price": 7500, "uses": 3, "validity_days": 90,
+                                                "service_ids": [salon.services["Cut"]]})  # fmt: skip
     return salon
 
 
@@ -189,6 +193,74 @@ def test_products_consumables_and_a_gift_card_sold_in_the_visit(screen, cluster,
     saved = bill(till, appointment)
     assert sorted(c["quantity"] for c in saved["lines"][0]["consumables"]) == [15, 60]
     assert [card["code"] for card in saved["cards"]] == [code] and saved["total"] == 9500
+
+
+def test_a_membership_sold_in_the_visit_is_paid_for_then_pays_the_cut(screen, cluster, till, shots):
+    day, appointment = visit_on(till, screen, ["Cut"], 3)
+    checkout = checkout_of(screen, cluster, till, day, appointment)
+    checkout.get_by_role("button", name="+ Add sale").click()
+    sale = checkout.locator("#sale-form")
+    sale.get_by_label("What").select_option("membership")
+    sale.get_by_role("button", name="Generate a code").click()
+    expect(sale.get_by_label("Code", exact=True)).to_have_value(re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$"))
+    code = sale.get_by_label("Code", exact=True).input_value()
+    with screen.expect_response(lambda answer: answer.url.endswith("/cards")) as sold:
+        sale.get_by_role("button", name="Sell membership").click()
+    assert sold.value.status == 201 and sold.value.request.headers["idempotency-key"], sold.value.text()
+    card = checkout.locator(".card-sold")
+    expect(card).to_contain_text(code)
+    expect(card.locator(".card-note")).to_have_text("usable once paid")
+    expect(money(checkout, "Due")).to_have_text("€105.00")
+    screenshot(screen, shots, "checkout-membership-sold")
+
+    checkout.get_by_role("button", name="Split payment").click()
+    split = checkout.locator("#split-form")
+    split.get_by_label("Payment type").select_option("membership")
+    split.get_by_label("Code").fill(code)
+    split.get_by_role("button", name="Pay").click()  # not paid for yet: refused, naming the code
+    expect(checkout.locator("#checkout-problem")).to_contain_text("not paid for")
+    split.get_by_label("Amount").fill("75")
+    split.get_by_label("Payment type").select_option("cash")
+    split.get_by_role("button", name="Pay").click()
+    expect(money(checkout, "Due")).to_have_text("€30.00")
+    expect(card.locator(".card-note")).to_have_count(0)  # paid for now
+    split.get_by_label("Payment type").select_option("membership")
+    split.get_by_label("Code").fill(code)
+    expect(split.get_by_label("Amount")).to_have_value("30.00")
+    split.get_by_role("button", name="Pay").click()
+    expect(checkout.locator("#paid-in-full")).to_be_visible()
+    expect(checkout.locator('.payment[data-method="membership"]')).to_contain_text(code)
+    screenshot(screen, shots, "checkout-membership-used")
+    assert_fits(screen)
+    saved = bill(till, appointment)
+    assert [(p["method"], p["amount"]) for p in saved["payments"]] == [("cash", 7500), ("membership", 3000)]
+    assert till.api.ok("GET", "/api/v1/cards", params={"code": code})["uses_left"] == 2
+
+
+def test_a_gift_card_code_pays_part_of_a_visit(screen, cluster, till, shots):
+    buying = visit_on(till, screen, ["Colour"], 4)[1]
+    path = f"/api/v1/appointments/{buying['id']}"
+    code = till.api.ok("POST", f"{path}/cards", {"kind": "gift_card", "type_id": till.gift["id"]},
+                       headers={"Idempotency-Key": f"gift-{buying['id']}"})["card"]["code"]  # fmt: skip
+    till.api.ok("POST", f"{path}/payments", {"method": "card"}, headers={"Idempotency-Key": f"pay-{buying['id']}"})
+    day, appointment = visit_on(till, screen, ["Cut", "Colour"], 5)
+    checkout = checkout_of(screen, cluster, till, day, appointment)
+    checkout.get_by_role("button", name="Split payment").click()
+    split = checkout.locator("#split-form")
+    split.get_by_label("Payment type").select_option("gift_card")
+    split.get_by_label("Amount").fill("50")
+    split.get_by_label("Code").fill(code.lower())
+    screenshot(screen, shots, "checkout-gift-card-code")
+    split.get_by_role("button", name="Pay").click()
+    expect(money(checkout, "Due")).to_have_text("€25.00")
+    expect(checkout.locator('.payment[data-method="gift_card"]')).to_contain_text(code)
+    expect(split.get_by_label("Amount")).to_have_value("25.00")
+    split.get_by_label("Payment type").select_option("card")
+    split.get_by_role("button", name="Pay").click()
+    expect(checkout.locator("#paid-in-full")).to_be_visible()
+    screenshot(screen, shots, "checkout-gift-card-paid")
+    assert_fits(screen)
+    assert till.api.ok("GET", "/api/v1/cards", params={"code": code})["balance"] == 0
 
 
 def test_the_products_and_stock_page_sets_up_the_till(screen, cluster, shots):

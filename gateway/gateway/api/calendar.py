@@ -9,6 +9,7 @@ from gateway import rights
 from gateway.access import calendar_required, calendar_scope, scope_of
 from gateway.auth import SECURITY, right_required, staff_user
 from gateway.calendar_view import calendar_days, week_of
+from gateway.deletions import delete_visits
 from gateway.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gateway.remote import remote
 from gateway.schemas import (
@@ -147,16 +148,14 @@ class Appointment(MethodView):
     @right_required(rights.DELETE_BOOKINGS)
     def delete(self, appointment_id):
         """Delete for good ("Are you sure you want to delete the appointment?"); paid or arrived ones
-        need their rights too."""
+        need their rights too (paid as the payments service says at that moment: gateway.deletions)."""
         user = staff_user()
         own_appointment(appointment_id)
-        command = {
-            "appointment_ids": [appointment_id],
-            "actor": user.actor,
-            "may_delete_paid": rights.DELETE_PAID_BOOKINGS in user.rights,
-            "may_delete_arrived": rights.DELETE_ARRIVED_BOOKINGS in user.rights,
-        }
-        deletion = remote().bookings.delete_appointments(user.company_id, command)
+        deletion = delete_visits(
+            user.company_id, [appointment_id], user.actor,
+            may_delete_paid=rights.DELETE_PAID_BOOKINGS in user.rights,
+            may_delete_arrived=rights.DELETE_ARRIVED_BOOKINGS in user.rights,
+        )  # fmt: skip
         for skipped in deletion["skipped"]:
             reason = skipped["reason"]
             raise (Conflict if reason == "already deleted" else Forbidden)(f"not deleted: {reason}")

@@ -1,7 +1,8 @@
 """The visit's checkout: its bill (service lines from bookings, products sold, consumables, cards sold,
 payments), taking payments (Cash / Card in one step, or split), deleting them, selling products,
 memberships and gift cards, writing off consumables. Only for users who may see the appointment's
-column (gateway.access via `own_appointment`), each change under its named right."""
+column (gateway.access via `own_appointment`), each change under its named right. Payments and
+sales (products, cards) carry an Idempotency-Key: a double tap pays or sells once."""
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
@@ -32,6 +33,7 @@ blp = Blueprint(
     description="The visit's checkout: bill, payments, products, consumables, memberships, gift cards",
 )
 
+REPLAYED_HEADER = "Idempotent-Replayed"
 KEY_PARAMETER = {
     "in": "header",
     "name": IDEMPOTENCY_HEADER,
@@ -54,6 +56,21 @@ def _actor() -> dict:
     return {"actor_id": staff_user().user_id}
 
 
+def _required_key(what: str) -> str:
+    key = idempotency_key()
+    if key is None:
+        raise InvalidInput("send an Idempotency-Key header", {IDEMPOTENCY_HEADER: [f"Every {what} carries one."]})
+    return key
+
+
+def _keyed(call, *args):
+    """A payments call carrying the request's Idempotency-Key; its error on the key names the header."""
+    try:
+        return call(*args)
+    except InvalidInput as problem:
+        raise with_header_name(problem, "idempotency_key", IDEMPOTENCY_HEADER) from None
+
+
 @blp.route("/bill")
 class Bill(MethodView):
     @blp.doc(security=SECURITY)
@@ -74,16 +91,10 @@ class Payments(MethodView):
     def post(self, payment, appointment_id):
         """Take a payment: Cash or Card without an amount pays all that is due; with an amount, a part
         of a split payment. Never more than is due (409 naming amount); two tills at once make one."""
-        key = idempotency_key()
-        if key is None:
-            raise InvalidInput("send an Idempotency-Key header", {IDEMPOTENCY_HEADER: ["Every payment carries one."]})
+        key = _required_key("payment")
         company_id, appointment = _visit(appointment_id)
         command = {**payment, **_actor(), "idempotency_key": key, "seen_version": appointment["version"]}
-        try:
-            taken = payments().take_payment(company_id, appointment_id, command)
-        except InvalidInput as problem:
-            raise with_header_name(problem, "idempotency_key", IDEMPOTENCY_HEADER) from None
-        return _local(company_id, taken)
+        return _local(company_id, _keyed(payments().take_payment, company_id, appointment_id, command))
 
 
 @blp.route("/payments/<id:payment_id>")
@@ -100,15 +111,20 @@ class Payment(MethodView):
 
 @blp.route("/products")
 class ProductSales(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, parameters=[KEY_PARAMETER])
     @blp.arguments(ProductSaleRequestSchema)
-    @blp.response(201, BillSchema)
+    @blp.response(201, BillSchema, headers={REPLAYED_HEADER: {"description": "true: the first answer, replayed",
+                                                              "schema": {"type": "string"}}})  # fmt: skip
     @right_required(rights.TAKE_PAYMENTS)
     def post(self, sale, appointment_id):
-        """Sell a product in the visit ("Add sale"): from a storage for sale, never more than is in stock."""
+        """Sell a product in the visit ("Add sale"): from a storage for sale, never more than is in stock,
+        credited to a staff member of the salon (the visit's if left out). The same Idempotency-Key and
+        body answers the bill as it was after the first sale, once sold."""
+        key = _required_key("sale")
         company_id, appointment = _visit(appointment_id)
-        sale = {**sale, **_actor(), "seen_version": appointment["version"]}
-        return _local(company_id, payments().sell_product(company_id, appointment_id, sale))
+        sale = {**sale, **_actor(), "idempotency_key": key, "seen_version": appointment["version"]}
+        sold = _keyed(payments().sell_product, company_id, appointment_id, sale)
+        return _local(company_id, sold["bill"]), 201, {REPLAYED_HEADER: "true" if sold["replayed"] else "false"}
 
 
 @blp.route("/products/<id:sale_id>")
@@ -162,15 +178,17 @@ class Consumable(MethodView):
 
 @blp.route("/cards")
 class CardSales(MethodView):
-    @blp.doc(security=SECURITY)
+    @blp.doc(security=SECURITY, parameters=[KEY_PARAMETER])
     @blp.arguments(CardSaleRequestSchema)
     @blp.response(201, CardSoldSchema)
     @right_required(rights.SELL_MEMBERSHIPS_AND_GIFT_CARDS)
     def post(self, sale, appointment_id):
-        """Sell a membership or gift card with the code typed, or a generated one ("round arrow")."""
+        """Sell a membership or gift card with the code typed (8 or more letters and digits) or a
+        generated one ("round arrow"). It is usable once the visit's money has paid its price."""
+        key = _required_key("sale")
         company_id, appointment = _visit(appointment_id)
-        sale = {**sale, **_actor(), "seen_version": appointment["version"]}
-        return _local(company_id, payments().sell_card(company_id, appointment_id, sale))
+        sale = {**sale, **_actor(), "idempotency_key": key, "seen_version": appointment["version"]}
+        return _local(company_id, _keyed(payments().sell_card, company_id, appointment_id, sale))
 
 
 @blp.route("/cards/<any(membership, gift_card):kind>/<id:card_id>")

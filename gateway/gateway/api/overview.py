@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
+from gateway.deletions import delete_visits
 from gateway.localtime import day_bounds
 from gateway.remote import remote
 from gateway.schemas import DeleteBookingsSchema, DeletionSchema, OverviewPageSchema, OverviewQuerySchema
@@ -36,13 +37,11 @@ class DeleteBookings(MethodView):
     def post(self, deletion):
         """Delete bookings for good; paid or arrived ones are skipped, with a reason, without the rights for them."""
         user = staff_user()
-        command = {
-            "appointment_ids": deletion["appointment_ids"],
-            "actor": user.actor,
-            "may_delete_paid": rights.DELETE_PAID_BOOKINGS in user.rights,
-            "may_delete_arrived": rights.DELETE_ARRIVED_BOOKINGS in user.rights,
-        }
-        return remote().bookings.delete_appointments(user.company_id, command)
+        return delete_visits(
+            user.company_id, deletion["appointment_ids"], user.actor,
+            may_delete_paid=rights.DELETE_PAID_BOOKINGS in user.rights,
+            may_delete_arrived=rights.DELETE_ARRIVED_BOOKINGS in user.rights,
+        )  # fmt: skip
 
 
 def bookings_query(query: dict, timezone: str) -> dict:

@@ -243,6 +243,7 @@ memberships = Table(
     Column("category_ids", JSON, nullable=False),
     Column("sold_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
+    Column("paid_at", UtcDateTime(), nullable=True),  # usable once its bill's money covers it
     Column("voided_at", UtcDateTime(), nullable=True),
     Column("voided_by_id", BigInteger, nullable=True),
     CheckConstraint("uses_left >= 0 AND uses_left <= uses_total", name=MEMBERSHIP_USES),
@@ -268,6 +269,7 @@ gift_cards = Table(
     Column("pays_for", String(10), nullable=False),
     Column("sold_at", UtcDateTime(), nullable=False),
     Column("expires_at", UtcDateTime(), nullable=False),
+    Column("paid_at", UtcDateTime(), nullable=True),  # usable once its bill's money covers it
     Column("voided_at", UtcDateTime(), nullable=True),
     Column("voided_by_id", BigInteger, nullable=True),
     CheckConstraint(
@@ -289,7 +291,7 @@ payments = Table(
     Column("gift_card_id", BigInteger, ForeignKey("gift_cards.id"), nullable=True),
     Column("membership_id", BigInteger, ForeignKey("memberships.id"), nullable=True),
     Column("membership_uses", Integer, nullable=False, server_default="0"),
-    Column("covered_line_ids", JSON, nullable=False),
+    Column("covered_units", JSON, nullable=False, server_default=text("'[]'")),
     Column("pays_for", String(10), nullable=True),
     Column("code", String(32), nullable=True),
     Column("taken_at", UtcDateTime(), nullable=False),
@@ -305,6 +307,7 @@ payments = Table(
     ),
     Index("ix_payments_bill", "bill_id"),
     Index("ix_payments_company_taken", "company_id", "taken_at"),
+    Index("ix_payments_company_deleted", "company_id", "deleted_at"),
     Index("uq_payments_carried_over", "bill_id", unique=True,
           sqlite_where=text("method = 'carried_over'"), postgresql_where=text("method = 'carried_over'")),
 )  # fmt: skip
@@ -375,6 +378,18 @@ idempotent_requests = Table(
     Column("answer", Text, nullable=False),  # the first answer, as JSON, to replay
     Column("created_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("company_id", "key", name="pk_idempotent_requests"),
+)
+
+# A visit being deleted by a user who may not delete paid visits: payments asked for its bill's paid
+# amount and found nothing paid; until `until` (or the deletion's event) it takes no payment, so
+# nothing can be paid between that answer and bookings' deletion (handlers/holds.py).
+deletion_holds = Table(
+    "deletion_holds",
+    metadata,
+    Column("company_id", BigInteger, nullable=False),
+    Column("appointment_id", BigInteger, nullable=False),
+    Column("until", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("company_id", "appointment_id", name="pk_deletion_holds"),
 )
 
 _mappers = registry(metadata=metadata)

@@ -5,7 +5,8 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -14,14 +15,13 @@ from payments import models
 from payments.domain.cards import GiftCard, GiftCardType, Membership, MembershipType
 from payments.domain.model import Bill, BillOfMaterials, CashDesk, Payment
 from payments.domain.stock import Product, StockMovement, Storage
-from payments.exceptions import NothingToChange
 from salon_infra.errors import Conflict, InvalidInput, NotFound
 
 # What each refusal of the database is, told by the constraint's name (PostgreSQL) or the columns
 # it names (SQLite), and the conflict the caller gets for it.
 REFUSALS = (
     ((models.STOCK_BELOW_ZERO,), lambda: Conflict.field("quantity", "Not that many in stock.")),
-    ((models.ONE_REVERSAL, "stock_movements.reverses_id"), NothingToChange),
+    ((models.ONE_REVERSAL, "stock_movements.reverses_id"), lambda: AlreadyReversed()),
     ((models.CODE_TAKEN, "card_codes.company_id"), lambda: Conflict.field("code", "This code is already taken.")),
     ((models.GIFT_CARD_BALANCE,), lambda: Conflict.field("amount", "Not that much is left on this gift card.")),
     ((models.MEMBERSHIP_USES,), lambda: Conflict.field("code", "This membership has no uses left.")),
@@ -50,13 +50,19 @@ class _SameKeyRacing(Exception):
 SameKeyRacing = _SameKeyRacing
 
 
+class AlreadyReversed(Exception):
+    """A stock movement this change reverses was reversed already by another path (the ledger
+    reverses each at most once); the transaction is rolled back. handlers.common.repairing does the
+    change again, taking that reversal as the sale's or consumable's (adopt_reversals)."""
+
+
 def flush(session: Session) -> None:
     """Write what the session holds; a refusal of the database becomes the caller's conflict (and
     the transaction is rolled back)."""
     try:
         session.flush()
     except IntegrityError as problem:
-        session.rollback()
+        session.rollback()  # every object of the session is expired now: the caller must not use them
         raise refusal(problem) from None
     except StaleDataError:
         session.rollback()
@@ -99,6 +105,30 @@ def get_bill(session: Session, company_id: int, appointment_id: int, *, for_upda
     if bill is None:
         raise NotFound(f"no bill for appointment {appointment_id}")
     return bill
+
+
+def lock_cards_sold(session: Session, bill: Bill) -> None:
+    """Lock the memberships and gift cards sold in this bill (after the bill: one lock order) and read
+    them afresh, so whether they have been used is known while a payment paying for them is deleted."""
+    for card_class in (Membership, GiftCard):
+        session.scalars(
+            select(card_class)
+            .where(card_class.company_id == bill.company_id, card_class.bill_id == bill.id)
+            .order_by(card_class.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).all()
+
+
+def adopt_reversals(session: Session, bill: Bill, now: datetime) -> bool:
+    """Sales and consumables of the bill whose movement the ledger shows reversed already: taken
+    back with that reversal (Bill.adopt_reversals). True if any was."""
+    live = [*bill.live_sales, *bill.live_consumables]
+    if not live:
+        return False
+    movement_ids = [each.movement.id for each in live]
+    found = session.scalars(select(StockMovement).where(StockMovement.reverses_id.in_(movement_ids)))
+    return bill.adopt_reversals({movement.reverses_id: movement for movement in found}, now)
 
 
 # ---------------------------------------------------------------- idempotent requests
@@ -260,11 +290,52 @@ def ledger_sum(session: Session, storage_id: int, product_id: int) -> int:
 # ---------------------------------------------------------------- the day's takings
 
 
-def payments_taken(session: Session, company_id: int, start: datetime, end: datetime) -> list[Payment]:
+def payments_taken_or_deleted(session: Session, company_id: int, start: datetime, end: datetime) -> list[Payment]:
+    taken = (Payment.taken_at >= start) & (Payment.taken_at < end)
+    deleted = (Payment.deleted_at >= start) & (Payment.deleted_at < end)
     return list(
         session.scalars(
-            select(Payment)
-            .where(Payment.company_id == company_id, Payment.taken_at >= start, Payment.taken_at < end)
-            .order_by(Payment.taken_at, Payment.id)
+            select(Payment).where(Payment.company_id == company_id, or_(taken, deleted)).order_by(Payment.id)
         )
     )
+
+
+# ---------------------------------------------------------------- visits being deleted
+
+_HOLDS = models.deletion_holds
+
+
+def hold(session: Session, company_id: int, appointment_ids: Sequence[int], until: datetime) -> None:
+    """Hold these visits (a deletion is on its way): written and committed before their bills are read."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(_HOLDS)
+    statement = statement.on_conflict_do_update(index_elements=["company_id", "appointment_id"],
+                                                set_={"until": statement.excluded.until})  # fmt: skip
+    session.execute(statement, [{"company_id": company_id, "appointment_id": appointment_id, "until": until}
+                                for appointment_id in appointment_ids])  # fmt: skip
+
+
+def forget_ended_holds(session: Session, company_id: int, moment: datetime) -> None:
+    session.execute(delete(_HOLDS).where(_HOLDS.c.company_id == company_id, _HOLDS.c.until <= moment))
+
+
+def release(session: Session, company_id: int, appointment_ids: Sequence[int]) -> None:
+    session.execute(delete(_HOLDS).where(_HOLDS.c.company_id == company_id,
+                                         _HOLDS.c.appointment_id.in_(appointment_ids)))  # fmt: skip
+
+
+def held_until(session: Session, company_id: int, appointment_id: int) -> datetime | None:
+    return session.scalar(select(_HOLDS.c.until).where(_HOLDS.c.company_id == company_id,
+                                                       _HOLDS.c.appointment_id == appointment_id))  # fmt: skip
+
+
+def paid_amounts(session: Session, company_id: int, appointment_ids: Sequence[int]) -> dict[int, int]:
+    """What is paid on each of these visits' bills (none: not there), their rows locked: a payment
+    being taken on one of them now is waited for and counted."""
+    rows = session.execute(
+        select(models.bills.c.appointment_id, models.bills.c.paid)
+        .where(models.bills.c.company_id == company_id, models.bills.c.appointment_id.in_(appointment_ids))
+        .order_by(models.bills.c.id)
+        .with_for_update()
+    )
+    return {row.appointment_id: row.paid for row in rows}

@@ -5,9 +5,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from payments.domain import codes, commands, money, stock
+from payments.domain import codes, commands, money, stock, takings
 from payments.domain.cards import GIFT_CARD, MEMBERSHIP, PAYS_FOR
 from payments.domain.model import DESK_KINDS, DESK_OF_METHOD, METHODS, LineCopy, VisitCopy
+from salon_infra.errors import InvalidInput
 from salon_infra.validation import MAX_ID
 
 record_id = validate.Range(min=1, max=MAX_ID)
@@ -69,12 +70,16 @@ class _Command(Schema):
     seen_version = _seen_version()
 
 
+def _idempotency_key() -> fields.String:
+    return fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
 class TakePaymentSchema(_Command):
     method = fields.String(required=True, validate=validate.OneOf(METHODS))
     amount = _amount(low=1, high=money.MAX_AMOUNT, load_default=None)
     cash_desk_id = _id(load_default=None)
     code = fields.String(load_default=None, validate=validate.Length(max=64))
-    idempotency_key = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    idempotency_key = _idempotency_key()
 
     @validates_schema
     def fits_the_method(self, data, **_):
@@ -101,6 +106,7 @@ class SellProductSchema(_Command):
     staff_member_id = _id(load_default=None)
     price = _amount(load_default=None)
     discount = fields.Nested(DiscountSchema, load_default=money.NO_DISCOUNT)
+    idempotency_key = _idempotency_key()
 
     @post_load
     def make(self, data, **_):
@@ -126,6 +132,7 @@ class SellCardSchema(_Command):
     kind = fields.String(required=True, validate=validate.OneOf([MEMBERSHIP, GIFT_CARD]))
     type_id = _id(required=True)
     code = fields.String(load_default=None, validate=validate.Length(max=64))
+    idempotency_key = _idempotency_key()
 
     @post_load
     def make(self, data, **_):
@@ -241,11 +248,28 @@ class TakingsQuerySchema(Schema):
     timezone = fields.String(required=True)
 
     @validates_schema
-    def known_zone(self, data, **_):
+    def known_zone_and_day(self, data, **_):
         try:
             ZoneInfo(data.get("timezone", ""))
         except (ZoneInfoNotFoundError, ValueError):
             raise ValidationError("Not a time zone.", "timezone") from None
+        if "date" in data:
+            try:
+                takings.day_bounds(data["date"], data["timezone"])
+            except InvalidInput as problem:
+                raise ValidationError(problem.errors["date"], "date") from None
+
+
+_appointment_ids = fields.List(_id(), load_default=list, validate=validate.Length(max=500))
+
+
+class HoldSchema(Schema):
+    appointment_ids = fields.List(_id(), required=True, validate=validate.Length(min=1, max=500))
+
+
+class EndHoldsSchema(Schema):
+    deleted = _appointment_ids
+    kept = _appointment_ids
 
 
 class ListQuerySchema(Schema):
@@ -395,6 +419,8 @@ def card_state(card) -> str:
 
     if card.voided_at is not None:
         return "voided"
+    if card.paid_at is None:
+        return "not_paid"
     if datetime.now(UTC) >= card.expires_at:
         return "expired"
     left = card.uses_left if card.kind == MEMBERSHIP else card.balance
@@ -414,6 +440,7 @@ class CardOutSchema(Schema):
     client_id = fields.Integer()
     price = fields.Integer()
     sold_at = fields.AwareDateTime()
+    paid_at = fields.AwareDateTime(allow_none=True, metadata={"description": "usable from then on"})
     expires_at = fields.AwareDateTime()
     state = fields.Function(card_state)
     uses_total = fields.Integer()
@@ -434,6 +461,7 @@ class PaymentOutSchema(Schema):
     code = fields.Function(_shown_code)
     pays_for = fields.String(allow_none=True)
     membership_uses = fields.Integer()
+    covered_units = fields.List(fields.Dict(), metadata={"description": "a membership's: [{line_id, units}]"})
     covered_line_ids = fields.List(fields.Integer())
     taken_at = fields.AwareDateTime()
     taken_by_id = fields.Integer(allow_none=True)
@@ -547,10 +575,22 @@ _PARTS = {
 }
 
 
+class DeletionOutSchema(Schema):
+    payment_id = fields.Integer()
+    method = fields.String()
+    amount = fields.Integer()
+    cash_desk_id = fields.Integer(allow_none=True)
+    taken_at = fields.AwareDateTime()
+    deleted_at = fields.AwareDateTime()
+    deleted_by_id = fields.Integer(allow_none=True)
+
+
 class TakingsOutSchema(Schema):
     date = fields.String()
     timezone = fields.String()
+    total = fields.Integer()
+    money = fields.Dict()
     by_cash_desk = fields.List(fields.Dict())
     by_method = fields.List(fields.Dict())
-    total = fields.Integer()
-    deleted = fields.Dict()
+    redemptions = fields.Dict()
+    deletions = fields.List(fields.Nested(DeletionOutSchema))

@@ -7,7 +7,7 @@ from marshmallow import ValidationError
 from payments.domain import codes
 from payments.domain.cards import GIFT_CARD, MEMBERSHIP, GiftCardType, MembershipType
 from payments.domain.stock import Product, Storage
-from payments.handlers import bills, catalogue, payments, sales, stock
+from payments.handlers import bills, catalogue, holds, payments, sales, stock
 from payments.schemas import (
     ActorSchema,
     AddConsumableSchema,
@@ -21,8 +21,10 @@ from payments.schemas import (
     CashDeskChangesSchema,
     CashDeskOutSchema,
     CashDeskSchema,
+    EndHoldsSchema,
     GiftCardTypeOutSchema,
     GiftCardTypeSchema,
+    HoldSchema,
     IdsSchema,
     ListQuerySchema,
     MembershipTypeOutSchema,
@@ -32,6 +34,7 @@ from payments.schemas import (
     MovementSchema,
     PaymentOutSchema,
     ProductOutSchema,
+    ProductSaleOutSchema,
     ProductSchema,
     SeenVersionSchema,
     SellCardSchema,
@@ -44,7 +47,7 @@ from payments.schemas import (
     TakingsQuerySchema,
 )
 from salon_infra.dependencies import Database, HealthChecks, TimedRpcProxy
-from salon_infra.errors import InvalidInput
+from salon_infra.errors import InvalidInput, NotFound
 from salon_infra.nameko import event_handler, rpc
 from salon_infra.validation import load
 
@@ -53,6 +56,7 @@ log = logging.getLogger(__name__)
 BILL = BillOutSchema()
 PAYMENT = PaymentOutSchema()
 CARD = CardOutSchema()
+SALE = ProductSaleOutSchema()
 # What each catalogue kind is: its class, the schema it loads with, and the one it dumps with.
 CATALOGUE = {
     "product": (Product, ProductSchema, ProductOutSchema()),
@@ -72,10 +76,19 @@ def answer_of(bill, payment) -> dict:
     return {"payment": PAYMENT.dump(payment), "bill": BILL.dump(bill)}
 
 
+def sale_answer(bill, sale) -> dict:
+    return {"sale": SALE.dump(sale), "bill": BILL.dump(bill)}
+
+
+def card_answer(bill, card) -> dict:
+    return {"card": CARD.dump(card), "bill": BILL.dump(bill)}
+
+
 class PaymentsService(HealthChecks):
     name = "payments"
     uow = Database("payments")
     bookings = TimedRpcProxy("bookings")
+    scheduling = TimedRpcProxy("scheduling")
 
     # ---------------------------------------------------------------- the visit's bill
 
@@ -104,9 +117,12 @@ class PaymentsService(HealthChecks):
 
     @rpc
     def sell_product(self, company_id, appointment_id, sale):
+        """{product_id, quantity, storage_id?, staff_member_id?, price?, discount?, idempotency_key, actor_id,
+        seen_version?} -> {sale, bill, replayed}."""
         company, appointment = self._ids(company_id, appointment_id)
         command = load(SellProductSchema(), _object("sale", sale))
-        return BILL.dump(sales.sell_product(self.uow, self._get_appointment, company, appointment, command))
+        return sales.sell_product(self.uow, self._get_appointment, self._check_staff_member, sale_answer, company,
+                                  appointment, command)  # fmt: skip
 
     @rpc
     def remove_product_sale(self, company_id, appointment_id, sale_id, actor):
@@ -139,11 +155,11 @@ class PaymentsService(HealthChecks):
 
     @rpc
     def sell_card(self, company_id, appointment_id, sale):
-        """{kind: membership|gift_card, type_id, code? (none: generated), actor_id} -> {bill, card}."""
+        """{kind: membership|gift_card, type_id, code? (none: generated), idempotency_key, actor_id}
+        -> {bill, card, replayed}."""
         company, appointment = self._ids(company_id, appointment_id)
         command = load(SellCardSchema(), _object("sale", sale))
-        bill, card = sales.sell_card(self.uow, self._get_appointment, company, appointment, command)
-        return {"bill": BILL.dump(bill), "card": CARD.dump(card)}
+        return sales.sell_card(self.uow, self._get_appointment, card_answer, company, appointment, command)
 
     @rpc
     def void_card(self, company_id, appointment_id, kind, card_id, actor):
@@ -160,6 +176,25 @@ class PaymentsService(HealthChecks):
     @rpc
     def find_card(self, company_id, code):
         return CARD.dump(sales.find_card(self.uow, self._company(company_id), code))
+
+    # ---------------------------------------------------------------- visits being deleted
+
+    @rpc
+    def hold_for_deletion(self, company_id, request):
+        """{appointment_ids} -> {paid: {appointment_id: amount}}: what each visit's bill has paid,
+        counted after the visits are held (handlers/holds.py): none of them takes a payment until
+        end_deletion_holds, or HOLD_SECONDS."""
+        company = self._company(company_id)
+        asked = load(HoldSchema(), _object("request", request))
+        paid = holds.hold_for_deletion(self.uow, company, asked["appointment_ids"])
+        return {"paid": {str(appointment_id): amount for appointment_id, amount in paid.items()}}
+
+    @rpc
+    def end_deletion_holds(self, company_id, outcome):
+        """{deleted: [...], kept: [...]}: bookings' answer; the kept visits take payments again."""
+        company = self._company(company_id)
+        asked = load(EndHoldsSchema(), _object("outcome", outcome))
+        holds.end_deletion_holds(self.uow, company, asked["deleted"], asked["kept"])
 
     # ---------------------------------------------------------------- the till
 
@@ -282,6 +317,16 @@ class PaymentsService(HealthChecks):
 
     def _get_appointment(self, company_id: int, appointment_id: int) -> dict:
         return self.bookings.get_appointment(company_id, appointment_id)
+
+    def _check_staff_member(self, company_id: int, staff_member_id: int) -> None:
+        """An active staff member of the company, as scheduling says (with the proxy's deadline)."""
+        try:
+            member = self.scheduling.get_staff_member(company_id, staff_member_id)
+        except NotFound:
+            raise InvalidInput.field("staff_member_id", "No such staff member in this salon.") from None
+        if not member.get("active", True):
+            raise InvalidInput.field("staff_member_id", f"{member.get('name', 'This staff member')} no longer works "
+                                                        "here.")  # fmt: skip
 
     @staticmethod
     def _kind(kind):

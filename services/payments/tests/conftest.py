@@ -83,3 +83,24 @@ class FakeBookings:
 @pytest.fixture
 def bookings():
     return FakeBookings()
+
+
+class FakeScheduling:
+    """Stands in for scheduling's get_staff_member: staff members 5 (every visit's here) and 6 of
+    every company, and an inactive 7; `asked` counts the calls."""
+
+    def __init__(self):
+        self.asked = 0
+
+    def get_staff_member(self, company_id: int, staff_member_id: int) -> dict:
+        self.asked += 1
+        if staff_member_id not in (5, 6, 7):
+            raise NotFound(f"staff member {staff_member_id} not found")
+        names = {5: "Anna", 6: "Ben", 7: "Former"}
+        return {"id": staff_member_id, "company_id": company_id, "name": names[staff_member_id],
+                "active": staff_member_id != 7}  # fmt: skip
+
+
+@pytest.fixture
+def scheduling():
+    return FakeScheduling()

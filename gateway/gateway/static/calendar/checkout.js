@@ -1,16 +1,17 @@
 // The visit's checkout in its window: the bill the payments service keeps (service lines from the
 // appointment, consumables written off for them, products and cards sold), what is paid and due,
 // Cash / Card in one tap, a split payment, and the payments with delete. Every payment carries an
-// Idempotency-Key, the same one for every try of the same payment, so a double tap pays once.
+// Idempotency-Key, the same one for every try of the same payment, so a double tap pays once (keys.js).
 
-import { api, newKey } from "./api.js";
+import { api } from "./api.js";
 import { confirm } from "./dialogs.js";
 import { decimalText, minorUnits, money, time } from "./format.js";
+import { keyFor, onBillVersion } from "./keys.js";
 import { $, busy, clearProblem, el, facts, refuse, report, say } from "./page.js";
 import { drawSales, loadTill, wireSales } from "./sales.js";
 import { may } from "./session.js";
 
-export const checkout = { bill: null, appointmentId: null, keys: new Map(), onChange: () => {} };
+export const checkout = { bill: null, appointmentId: null, onChange: () => {} };
 const METHOD_NAMES = { cash: "Cash", card: "Card", gift_card: "Gift card", membership: "Membership",
   carried_over: "Paid before" };
 
@@ -85,7 +86,7 @@ export async function drawCheckout(appointment) {
 }
 
 function show(bill, appointment = null) {
-  if (checkout.bill?.version !== bill.version) checkout.keys.clear();
+  onBillVersion(`${bill.appointment_id}:${bill.version}`);
   checkout.bill = bill;
   drawSales(bill, appointment);
   $("bill-money").replaceChildren(
@@ -133,20 +134,9 @@ function paymentItem(payment) {
   );
 }
 
-// One Idempotency-Key for each payment asked for on this version of the bill: a second tap of the
-// same payment sends the same key and gets the first answer.
-function keyFor(body) {
-  const asked = JSON.stringify(body);
-  if (!checkout.keys.has(asked)) checkout.keys.set(asked, newKey());
-  return checkout.keys.get(asked);
-}
-
 async function pay(body) {
-  const answer = await api(`/appointments/${checkout.appointmentId}/payments`, {
-    method: "POST",
-    json: body,
-    headers: { "Idempotency-Key": keyFor(body) },
-  });
+  const path = `/appointments/${checkout.appointmentId}/payments`;
+  const answer = await api(path, { method: "POST", json: body, headers: { "Idempotency-Key": keyFor(path, body) } });
   const full = answer.bill.paid_in_full ? " Paid in full." : "";
   await billChanged(answer.bill, `${METHOD_NAMES[body.method]}: ${money(answer.payment.amount)} paid.${full}`);
   return answer;

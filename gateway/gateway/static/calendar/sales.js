@@ -1,10 +1,12 @@
 // What a visit sells and uses, in its checkout: consumables for each service line ("Add a
 // consumable", or "Apply bill of materials"), and "Add sale": a product from a storage for sale, or a
 // membership or gift card with a code typed or generated (the round arrow). Each shows what the
-// server made of it; removing one gives its stock back.
+// server made of it; removing one gives its stock back. A sale carries an Idempotency-Key (keys.js):
+// a double tap on "Add a product" or "Sell gift card" sells once.
 
 import { api } from "./api.js";
 import { currencySymbol, decimalText, minorUnits, money, percent } from "./format.js";
+import { keyFor } from "./keys.js";
 import { $, busy, el, options, refuse, say } from "./page.js";
 import { may } from "./session.js";
 import { shown } from "./view.js";
@@ -108,10 +110,12 @@ function productItem(sale) {
 }
 
 function cardItem(card) {
+  const unpaid = card.state === "not_paid";
   return el(
     "li",
-    { class: "sale card-sold", "data-card-id": card.id, "data-kind": card.kind },
-    el("span", { class: "sale-what" }, `${card.title} · `, el("code", {}, card.code)),
+    { class: `sale card-sold${unpaid ? " not-paid" : ""}`, "data-card-id": card.id, "data-kind": card.kind },
+    el("span", { class: "sale-what" }, `${card.title} · `, el("code", {}, card.code),
+      unpaid ? el("span", { class: "card-note" }, "usable once paid") : null),
     el("strong", {}, money(card.price)),
     may("sell_memberships_and_gift_cards")
       ? el("button", { type: "button", class: "remove", "aria-label": `Remove ${card.title}`,
@@ -299,11 +303,14 @@ async function sell() {
   const path = `/appointments/${part.appointment.id}`;
   let bill;
   if (kind === "product") {
-    bill = await api(`${path}/products`, { method: "POST", json: productSale() });
+    const sale = productSale();
+    const headers = { "Idempotency-Key": keyFor(`${path}/products`, sale) };
+    bill = await api(`${path}/products`, { method: "POST", json: sale, headers });
   } else {
     const body = { kind, type_id: Number($("card-type").value) };
     if ($("card-code").value.trim()) body.code = $("card-code").value.trim();
-    const sold = await api(`${path}/cards`, { method: "POST", json: body });
+    const headers = { "Idempotency-Key": keyFor(`${path}/cards`, body) };
+    const sold = await api(`${path}/cards`, { method: "POST", json: body, headers });
     bill = sold.bill;
     say(`${sold.card.title} sold with the code ${sold.card.code}.`);
   }

@@ -248,18 +248,28 @@ function salonToday() {
   return parts; // YYYY-MM-DD
 }
 
+// Money (cash and card) by cash desk, then what gift cards and memberships redeemed: shown apart and
+// never added to the money, which paid for those cards when they were sold. A payment deleted counts
+// minus on the day it was deleted, so a day already closed never changes.
 async function showTakings() {
   if (!$("takings-date").value) $("takings-date").value = salonToday();
   const takings = await api(`/takings?date=${$("takings-date").value}`);
-  const row = (label, entry) => el("tr", {}, cell("Cash desk or method", label),
-    cell("Payments", String(entry.payments), "number"), cell("Amount", money(entry.amount), "number"));
+  const row = (label, entry, kind = "") => el("tr", { class: kind }, cell("Cash desk or method", label),
+    cell("Payments", String(entry.payments), "number"),
+    cell("Amount", money(entry.amount), "number"));
   $("takings-rows").replaceChildren(
     ...takings.by_cash_desk.map((desk) => row(desk.title, desk)),
-    ...takings.by_method.filter((entry) => !["cash", "card"].includes(entry.method))
-      .map((entry) => row(METHODS[entry.method] ?? entry.method, entry)),
+    ...takings.redemptions.by_method.map((entry) => row(`${METHODS[entry.method] ?? entry.method} (redeemed)`,
+      entry, "redeemed")),
   );
-  const deleted = takings.deleted.payments ? `; ${takings.deleted.payments} deleted (${money(takings.deleted.amount)})` : "";
-  $("takings-total").textContent = `Total ${money(takings.total)}${deleted}.`;
+  const parts = [`Total ${money(takings.total)}`];
+  if (takings.money.deletions) {
+    parts.push(`${takings.money.deletions} deleted this day (${money(-takings.money.deleted)})`);
+  }
+  if (takings.redemptions.payments || takings.redemptions.deletions) {
+    parts.push(`${money(takings.redemptions.amount)} redeemed with gift cards and memberships, not in the total`);
+  }
+  $("takings-total").textContent = `${parts.join("; ")}.`;
 }
 
 // ---------------------------------------------------------------- the till: cash desks, card types

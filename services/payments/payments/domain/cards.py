@@ -2,13 +2,16 @@
 
 - A **membership type** covers services (by id) or service categories, with a number of uses and a
   validity period. A membership sold to a client pays for the covered service lines of that
-  client's later visits (or of the visit it was sold in); each unit of a covered line uses one use.
+  client's later visits (or of the visit it was sold in): one use pays one unit (one of the line's
+  quantity), so a payment uses as many uses as the units it pays, a part of a unit counting as one.
 - A **gift-card type** has a face value, single or multiple use, what it may pay for (services,
   products or anything) and a validity period. A gift card pays part or all of a bill from its
   balance, which never goes below zero; a single-use card pays once.
 
-Deleting a payment gives back what it took, once. The card rows are locked while they are spent,
-and CHECK constraints keep their balance and uses within bounds (migration 0002).
+A card sold is usable only once it is **paid for** (`paid_at`): when the money paid on the bill
+that sold it covers its price (domain/allocation.py). Deleting a payment gives back what it took,
+once. The card rows are locked while they are spent, and CHECK constraints keep their balance and
+uses within bounds (migration 0002).
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +24,7 @@ MEMBERSHIP, GIFT_CARD = "membership", "gift_card"
 SERVICES, PRODUCTS, ANYTHING = "services", "products", "any"
 PAYS_FOR = (SERVICES, PRODUCTS, ANYTHING)
 MAX_USES = 1000
+NOT_PAID_FOR = "This {what} is not paid for yet: it becomes usable once the visit it was sold in has paid its price."
 MAX_VALIDITY_DAYS = 3660
 
 
@@ -78,6 +82,7 @@ class Membership:
     service_ids: list[int] = field(default_factory=list)
     category_ids: list[int] = field(default_factory=list)
     bill_id: int | None = None
+    paid_at: datetime | None = None  # when the money paid on its bill came to cover it
     voided_at: datetime | None = None
     voided_by_id: int | None = None
     id: int | None = None
@@ -92,9 +97,11 @@ class Membership:
         return self.uses_left < self.uses_total
 
     def require_usable(self, now: datetime, client_id: int) -> None:
-        """Conflict naming `code` for a membership that is void, expired, used up or someone else's."""
+        """Conflict naming `code` for a membership that is void, not paid for, expired, used up or someone else's."""
         if self.voided_at is not None:
             raise Conflict.field("code", "This membership was cancelled.")
+        if self.paid_at is None:
+            raise Conflict.field("code", NOT_PAID_FOR.format(what="membership"))
         if now >= self.expires_at:
             raise Conflict.field("code", f"This membership expired on {self.expires_at.date().isoformat()}.")
         if self.client_id != client_id:
@@ -165,6 +172,7 @@ class GiftCard:
     pays_for: str = ANYTHING
     uses: int = 0  # live payments made with it
     bill_id: int | None = None
+    paid_at: datetime | None = None  # when the money paid on its bill came to cover it
     voided_at: datetime | None = None
     voided_by_id: int | None = None
     id: int | None = None
@@ -176,9 +184,11 @@ class GiftCard:
         return self.uses > 0 or self.balance < self.face_value
 
     def require_usable(self, now: datetime) -> None:
-        """Conflict naming `code` for a card that is void, expired, used up, or single use and used."""
+        """Conflict naming `code` for a card that is void, not paid for, expired, used up, or single use and used."""
         if self.voided_at is not None:
             raise Conflict.field("code", "This gift card was cancelled.")
+        if self.paid_at is None:
+            raise Conflict.field("code", NOT_PAID_FOR.format(what="gift card"))
         if now >= self.expires_at:
             raise Conflict.field("code", f"This gift card expired on {self.expires_at.date().isoformat()}.")
         if not self.multiple_use and self.uses > 0:

@@ -3,7 +3,10 @@
 A code is kept in one canonical form: its letters and digits, upper case, so "abcd-efgh 1234" and
 "ABCDEFGH1234" are the same card. Generated codes are 12 characters of an alphabet without the
 look-alikes (0/O, 1/I/L), from the operating system's randomness: 60 bits, not guessable, shown in
-groups of four. Unique per company (the database keeps one table of every code).
+groups of four. A code typed for a new card needs at least 8 letters and digits, 4 of them
+different ("AAAAAAAA" is refused): a short code could be found by trying. Codes of any length from
+4 are still looked up, for cards typed before that rule. Unique per company (the database keeps one
+table of every code).
 """
 
 import re
@@ -11,7 +14,9 @@ import secrets
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 GENERATED_LENGTH = 12
-MIN_LENGTH, MAX_LENGTH = 4, 32
+MIN_LENGTH, MAX_LENGTH = 4, 32  # of any code looked up (cards typed before 8 was the rule)
+TYPED_MIN_LENGTH, TYPED_MIN_DIFFERENT = 8, 4  # of a code typed for a new card
+TYPED_RULE = "Use 8 to 32 letters and digits, at least 4 of them different (dashes and spaces are ignored)."
 _NOT_CODE = re.compile(r"[\s\-]")
 
 
@@ -21,6 +26,14 @@ def canonical(code) -> str | None:
         return None
     cleaned = _NOT_CODE.sub("", code).upper()
     if not MIN_LENGTH <= len(cleaned) <= MAX_LENGTH or not cleaned.isascii() or not cleaned.isalnum():
+        return None
+    return cleaned
+
+
+def typed(code) -> str | None:
+    """A code typed for a new card, canonical; None when it is not one or too easy to guess."""
+    cleaned = canonical(code)
+    if cleaned is None or len(cleaned) < TYPED_MIN_LENGTH or len(set(cleaned)) < TYPED_MIN_DIFFERENT:
         return None
     return cleaned
 

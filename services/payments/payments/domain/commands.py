@@ -24,6 +24,7 @@ class SellProduct:
     product_id: int
     quantity: int
     actor_id: int
+    idempotency_key: str
     storage_id: int | None = None  # None: the salon's first storage for sale
     staff_member_id: int | None = None  # None: the visit's staff member
     price: int | None = None  # None: the product's sale price
@@ -46,5 +47,6 @@ class SellCard:
     kind: str  # membership or gift_card
     type_id: int
     actor_id: int
+    idempotency_key: str
     code: str | None = None  # None: a generated one
     seen_version: int | None = None

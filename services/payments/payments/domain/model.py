@@ -4,24 +4,28 @@ The **bill** of a visit holds the appointment's service lines (a copy of booking
 newest version its events carry), the products sold in the visit, the consumables written off
 for its service lines, the memberships and gift cards sold in it, and its payments. Its total is
 the lines' and sales' totals added up; what is paid is its live payments added up; what is due is
-the difference, never below zero. Every change to a bill happens with its row locked (the
-repository), so two tills never both take the last amount due.
+the difference, never below zero. What each payment may pay for (gift cards and memberships only
+some parts, cards sold only money) is domain/allocation.py; a card sold becomes usable once the
+bill's money pays for it. Every change to a bill happens with its row locked (the repository), so
+two tills never both take the last amount due.
 
 A **cash desk** is where money is taken: cash or non-cash, one default of each per company.
 """
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from payments.domain import money, stock
-from payments.domain.cards import ANYTHING, SERVICES, GiftCard, Membership
+from payments.domain import allocation, codes, money, stock
+from payments.domain.cards import GiftCard, Membership
 from payments.domain.stock import Product, StockMovement, Storage
 from payments.exceptions import NothingToChange
 from salon_infra.errors import Conflict, InvalidInput, NotFound
 
 CASH, CARD, GIFT_CARD, MEMBERSHIP, CARRIED_OVER = "cash", "card", "gift_card", "membership", "carried_over"
 METHODS = (CASH, CARD, GIFT_CARD, MEMBERSHIP)
+MONEY_METHODS = (CASH, CARD, CARRIED_OVER)
 CASH_KIND, NON_CASH_KIND = "cash", "non_cash"
 DESK_KINDS = (CASH_KIND, NON_CASH_KIND)
 DESK_OF_METHOD = {CASH: CASH_KIND, CARD: NON_CASH_KIND}
@@ -124,7 +128,7 @@ class Payment:
     gift_card_id: int | None = None
     membership_id: int | None = None
     membership_uses: int = 0
-    covered_line_ids: list[int] = field(default_factory=list)  # a membership's service lines
+    covered_units: list = field(default_factory=list)  # a membership's: [{"line_id", "units"}], one use per unit
     pays_for: str | None = None  # a restricted gift card's or a membership's: services or products
     code: str | None = None  # the card's, kept for the history
     deleted_at: datetime | None = None
@@ -135,6 +139,20 @@ class Payment:
     @property
     def live(self) -> bool:
         return self.deleted_at is None
+
+    @property
+    def covered_line_ids(self) -> list[int]:
+        """The service lines a membership payment paid units of."""
+        return [entry["line_id"] for entry in self.covered_units]
+
+    @property
+    def pays(self) -> str:
+        """What it may pay for (allocation's kinds): money anything, a card its part."""
+        if self.method in MONEY_METHODS:
+            return allocation.MONEY
+        if self.method == MEMBERSHIP:
+            return allocation.SERVICES
+        return self.pays_for or allocation.ANYTHING
 
 
 @dataclass(eq=False)
@@ -296,11 +314,32 @@ class Bill:
 
     @property
     def cards_sold(self) -> list:
-        return [card for card in [*self.memberships_sold, *self.gift_cards_sold] if card.voided_at is None]
+        """The memberships and gift cards sold in this visit and not taken back, in the order sold."""
+        cards = [card for card in [*self.memberships_sold, *self.gift_cards_sold] if card.voided_at is None]
+        return sorted(cards, key=lambda card: (card.sold_at, card.kind, card.id or 0))
 
     @property
     def products_total(self) -> int:
         return sum(sale.total for sale in self.live_sales)
+
+    @property
+    def cards_total(self) -> int:
+        return sum(card.price for card in self.cards_sold)
+
+    @property
+    def parts(self) -> allocation.Parts:
+        return allocation.Parts(self.services_total, self.products_total, self.cards_total)
+
+    @property
+    def paid_by_kind(self) -> allocation.Paid:
+        paid = allocation.Paid()
+        for payment in self.live_payments:
+            paid = paid.plus(payment.pays, payment.amount)
+        return paid
+
+    def room(self, kind: str) -> int:
+        """The most a new payment of this kind (allocation.MONEY, ANYTHING, SERVICES, PRODUCTS) may take."""
+        return allocation.room(self.parts, self.paid_by_kind, kind)
 
     def line(self, line_id: int) -> BillLine:
         found = next((line for line in self.lines if line.line_id == line_id), None)
@@ -354,15 +393,6 @@ class Bill:
             raise Conflict(f"this visit is {self.appointment_state}", {"appointment_id": [
                 f"The visit is {self.appointment_state}; it takes no payments or sales."]})  # fmt: skip
 
-    def payable_by(self, pays_for: str) -> int:
-        """What a payment restricted to services or products may still take: what is due, and no
-        more than that part of the bill less what payments so restricted have already paid."""
-        if pays_for == ANYTHING:
-            return self.due
-        part = self.services_total if pays_for == SERVICES else self.products_total
-        already = sum(payment.amount for payment in self.live_payments if payment.pays_for == pays_for)
-        return money.payable(self.due, part - already)
-
     def take_payment(
         self,
         method: str,
@@ -375,29 +405,33 @@ class Bill:
         membership: Membership | None = None,
     ) -> Payment:
         """A payment of `asked`, or of all it may take (quick payment: "Cash", "Card"). Never more
-        than is due: Conflict naming `amount` (or `code`) otherwise."""
+        than is due, nor than its method may pay (allocation): Conflict naming `amount` (or `code`)."""
         self.require_open()
         payment = Payment(self.company_id, method, 0, now, actor_id)
         if method in DESK_OF_METHOD:
-            payment.amount = self._amount(asked, self.due)
+            payment.amount = self._amount(asked, self.room(allocation.MONEY))
             payment.cash_desk_id = desk.id
         elif method == GIFT_CARD:
             gift_card.require_usable(now)
-            payment.amount = self._amount(asked, money.payable(self.payable_by(gift_card.pays_for), gift_card.balance))
+            most = min(self.room(gift_card.pays_for), gift_card.balance)
+            payment.amount = self._amount(asked, most, nothing=_NOTHING_FOR_A_GIFT_CARD[gift_card.pays_for])
             gift_card.spend(payment.amount)
             payment.gift_card_id, payment.code = gift_card.id, gift_card.code
-            payment.pays_for = None if gift_card.pays_for == ANYTHING else gift_card.pays_for
+            payment.pays_for = None if gift_card.pays_for == allocation.ANYTHING else gift_card.pays_for
         elif method == MEMBERSHIP:
             membership.require_usable(now, self.client_id)
-            lines = self.lines_for(membership)
-            if not lines:
+            units = [unit for unit in self.free_units(membership) if unit[1] > 0][: membership.uses_left]
+            if not units:
                 raise Conflict.field("code", "This membership covers none of the visit's services still to pay.")
-            most = money.payable(self.payable_by(SERVICES), sum(line.total for line in lines))
-            payment.amount = self._amount(asked, most)
-            payment.membership_uses = sum(line.quantity for line in lines)
+            most = min(sum(value for _, value in units), self.room(allocation.SERVICES))
+            payment.amount = self._amount(asked, most, nothing="None of the services this membership covers is "
+                                                                "left to pay.")  # fmt: skip
+            paid_units = _units_reaching(units, payment.amount)
+            payment.membership_uses = len(paid_units)
             membership.use(payment.membership_uses)
-            payment.membership_id, payment.code, payment.pays_for = membership.id, membership.code, SERVICES
-            payment.covered_line_ids = [line.line_id for line in lines]
+            payment.membership_id, payment.code, payment.pays_for = membership.id, membership.code, allocation.SERVICES
+            per_line = Counter(line.line_id for line in paid_units)
+            payment.covered_units = [{"line_id": line_id, "units": units} for line_id, units in per_line.items()]
         else:
             raise InvalidInput.field("method", f"Must be one of {', '.join(METHODS)}.")
         self.payments.append(payment)
@@ -405,14 +439,25 @@ class Bill:
         self.touch(now)
         return payment
 
-    def lines_for(self, membership: Membership) -> list[BillLine]:
-        """The service lines a membership covers that no live membership payment covers yet."""
-        covered = {line_id for payment in self.live_payments for line_id in payment.covered_line_ids}
-        return [line for line in self.lines
-                if line.line_id not in covered and membership.covers(line.service_id, line.category_id)]  # fmt: skip
+    def free_units(self, membership: Membership) -> list[tuple[BillLine, int]]:
+        """Each unit of the service lines the membership covers that no live membership payment has
+        paid yet, with its value (money.unit_values), in the lines' order."""
+        taken: Counter = Counter()
+        for payment in self.live_payments:
+            for entry in payment.covered_units:
+                taken[entry["line_id"]] += entry["units"]
+        free = []
+        for line in self.lines:
+            if membership.covers(line.service_id, line.category_id):
+                values = money.unit_values(line.total, line.quantity)
+                free += [(line, value) for value in values[taken[line.line_id] :]]
+        return free
 
-    @staticmethod
-    def _amount(asked: int | None, most: int) -> int:
+    def _amount(self, asked: int | None, most: int, *, nothing: str | None = None) -> int:
+        """The payment's amount; Conflict naming `code` when its card may pay nothing of what is
+        due, `amount` when nothing is due or more is asked than may be paid."""
+        if most <= 0 and self.due > 0 and nothing:
+            raise Conflict.field("code", nothing)
         try:
             return money.amount_to_take(asked, most)
         except money.MoneyProblem as problem:
@@ -432,10 +477,14 @@ class Bill:
         self, payment_id: int, actor_id: int | None, now: datetime, *, gift_card=None, membership=None
     ) -> Payment:
         """Marked deleted with who and when, kept in the history; what it took from a gift card or
-        a membership goes back, once (deleting it again changes nothing: NothingToChange)."""
+        a membership goes back, once (deleting it again changes nothing: NothingToChange). Money
+        that paid for a card sold here: the card is not paid for any more and cannot be used, and
+        if it has been used the deletion is refused (Conflict naming `payment_id`)."""
         payment = self.payment(payment_id)
         if not payment.live:
             raise NothingToChange()
+        if payment.pays == allocation.MONEY:
+            self._require_used_cards_stay_paid_for(self.paid_by_kind.money - payment.amount)
         payment.deleted_at, payment.deleted_by_id = now, actor_id
         if gift_card is not None:
             gift_card.give_back(payment.amount)
@@ -444,6 +493,26 @@ class Bill:
         self.add_up()
         self.touch(now)
         return payment
+
+    def _require_used_cards_stay_paid_for(self, money_left: int) -> None:
+        cards = self.cards_sold
+        covered_now = allocation.cards_paid_for([card.price for card in cards], money_left)
+        for card, covered in zip(cards, covered_now, strict=True):
+            if not covered and card.paid_at is not None and card.used:
+                what = "membership" if card.kind == MEMBERSHIP else "gift card"
+                raise Conflict.field("payment_id", f"This payment paid for the {what} {codes.shown(card.code)}, "
+                                                   "which has been used since: delete the payments made with it "
+                                                   "first.")  # fmt: skip
+
+    def _cover_cards(self, now: datetime) -> None:
+        """A card sold here is paid for (usable) while the bill's money covers it (allocation)."""
+        cards = self.cards_sold
+        covered_now = allocation.cards_paid_for([card.price for card in cards], self.paid_by_kind.money)
+        for card, covered in zip(cards, covered_now, strict=True):
+            if covered and card.paid_at is None:
+                card.paid_at = now
+            elif not covered and card.paid_at is not None:
+                card.paid_at = None  # never a used one: delete_payment refuses that
 
     def payment(self, payment_id: int) -> Payment:
         found = next((payment for payment in self.payments if payment.id == payment_id), None)
@@ -517,6 +586,21 @@ class Bill:
         self.touch(now)
         return consumable
 
+    def adopt_reversals(self, reversals: dict, now: datetime) -> bool:
+        """Sales and consumables whose stock movement the ledger shows reversed already (by another
+        path): taken back with that reversal, so their stock comes back exactly once. `reversals`
+        maps a movement's id to the movement reversing it. True if any was taken back."""
+        adopted = False
+        for each in [*self.live_sales, *self.live_consumables]:
+            found = reversals.get(each.movement.id)
+            if found is not None:
+                each.removed_at, each.return_movement = now, found
+                adopted = True
+        if adopted:
+            self.add_up()
+            self.touch(now)
+        return adopted
+
     # ------------------------------------------------------------ memberships and gift cards
 
     def sell_card(self, card, now: datetime) -> None:
@@ -537,7 +621,7 @@ class Bill:
 
     def add_up(self) -> None:
         self.services_total = sum(line.total for line in self.lines)
-        self.sales_total = self.products_total + sum(card.price for card in self.cards_sold)
+        self.sales_total = self.products_total + self.cards_total
         self.total = self.services_total + self.sales_total
         self.paid = sum(payment.amount for payment in self.live_payments)
         # Money kept for a visit that did not happen is for an administrator to give back by hand;
@@ -545,8 +629,28 @@ class Bill:
         self.refund_status = MANUAL_REFUND if self.appointment_state != BOOKED and self.paid > 0 else None
 
     def touch(self, now: datetime) -> None:
+        self._cover_cards(now)
         self.version += 1
         self.updated_at = now
+
+
+_NOTHING_FOR_A_GIFT_CARD = {
+    allocation.ANYTHING: "Gift cards do not pay for the memberships and gift cards sold in a visit: pay what is "
+    "left in cash or by card.",
+    allocation.SERVICES: "This gift card pays only for services, and none of them is left to pay.",
+    allocation.PRODUCTS: "This gift card pays only for products, and none of them is left to pay.",
+}
+
+
+def _units_reaching(units: Sequence[tuple[BillLine, int]], amount: int) -> list[BillLine]:
+    """The fewest units, in order, whose values reach `amount` (one membership use each)."""
+    paid, reached = [], 0
+    for line, value in units:
+        if reached >= amount:
+            break
+        paid.append(line)
+        reached += value
+    return paid
 
 
 def new_bill(company_id: int, visit: VisitCopy, now: datetime) -> Bill:

@@ -91,6 +91,15 @@ def line_money(price: int, quantity: int, discount: Discount = NO_DISCOUNT) -> L
     return LineMoney(subtotal, off, subtotal - off)
 
 
+def unit_values(total: int, quantity: int) -> list[int]:
+    """A line's total split into its units (one per unit of quantity), adding up to it exactly: the
+    first units carry the minor units that do not divide evenly. 1000 for 3 -> [334, 333, 333]."""
+    if quantity < 1:
+        return []
+    each, rest = divmod(total, quantity)
+    return [each + (1 if unit < rest else 0) for unit in range(quantity)]
+
+
 def total_of(amounts: Iterable[int]) -> int:
     return sum(amounts)
 

@@ -6,7 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from payments import events, repository
 from payments.domain.model import Bill, VisitCopy, new_bill
 from payments.exceptions import NothingToChange
-from payments.handlers.common import GetAppointment, now
+from payments.handlers.common import GetAppointment, now, repairing
 from salon_infra.database import UnitOfWork
 
 
@@ -16,7 +16,7 @@ def record_appointment(uow: UnitOfWork, company_id: int, visit: VisitCopy) -> Bi
     stock comes back here, once; bookings hears of a change to what was paid or sold."""
     for attempt in range(2):
         try:
-            return _record(uow, company_id, visit)
+            return repairing(lambda repair: _record(uow, company_id, visit, repair))
         except IntegrityError:
             # Another worker made the same bill at the same moment; the second try finds it.
             if attempt:
@@ -24,7 +24,7 @@ def record_appointment(uow: UnitOfWork, company_id: int, visit: VisitCopy) -> Bi
     raise AssertionError("unreachable")
 
 
-def _record(uow: UnitOfWork, company_id: int, visit: VisitCopy) -> Bill:
+def _record(uow: UnitOfWork, company_id: int, visit: VisitCopy, repair: bool) -> Bill:
     with uow:
         session = uow.session
         bill = repository.find_bill(session, company_id, visit.appointment_id, for_update=True)
@@ -35,10 +35,13 @@ def _record(uow: UnitOfWork, company_id: int, visit: VisitCopy) -> Bill:
             uow.commit()
             return bill
         before = (bill.paid, bill.sales_total, bill.refund_status)
+        adopted = repair and repository.adopt_reversals(session, bill, now())
         try:
-            bill.copy_appointment(visit, now())
+            with session.no_autoflush:  # reversals are written by repository.flush, which names the ledger's refusals
+                bill.copy_appointment(visit, now())
         except NothingToChange:
-            return bill
+            if not adopted:
+                return bill
         repository.flush(session)
         if (bill.paid, bill.sales_total, bill.refund_status) != before:
             uow.record_events([events.bill_changed(bill)])

@@ -1,6 +1,8 @@
 """What a salon sets up for its till: cash desks, products, storages, membership and gift-card
-types, and bills of materials. Titles, articles and barcodes are unique per company (the database
-says so: Conflict naming the field)."""
+types, and bills of materials. Per company, the titles of cash desks, storages and card types are
+unique, and so are products' articles and barcodes when given; products' titles are not (two
+products may share one: the article or barcode tells them apart). The database says so: Conflict
+naming the field."""
 
 from payments import repository
 from payments.domain.cards import GiftCardType, MembershipType

@@ -3,7 +3,8 @@
 Each change locks the bill's row first, so two tills paying at the same moment queue: the second
 sees what the first paid, and is refused if nothing is left to pay. A gift card or membership is
 locked too while it is spent. The Idempotency-Key is looked up after the lock, so a double click
-that lands twice at once replays the first answer instead of paying twice.
+that lands twice at once replays the first answer instead of paying twice. A visit being deleted
+(handlers/holds.py) takes no payment.
 """
 
 from collections.abc import Callable
@@ -13,10 +14,11 @@ from payments import events, repository
 from payments.domain import idempotency, takings
 from payments.domain.cards import GiftCard, Membership
 from payments.domain.commands import TakePayment
-from payments.domain.model import DESK_OF_METHOD, GIFT_CARD, MEMBERSHIP, Bill, Payment, desk_for
+from payments.domain.model import DESK_OF_METHOD, GIFT_CARD, MEMBERSHIP, MONEY_METHODS, Bill, Payment, desk_for
 from payments.exceptions import NothingToChange
 from payments.handlers.bills import read_through
-from payments.handlers.common import GetAppointment, now
+from payments.handlers.common import GetAppointment, earlier_answer, now, once_per_key
+from payments.handlers.holds import require_not_held
 from salon_infra.database import UnitOfWork
 
 AnswerOf = Callable[[Bill, Payment], dict]
@@ -36,10 +38,7 @@ def take_payment(
     fingerprint = idempotency.fingerprint(asked)
 
     def take() -> dict:
-        try:
-            return _take(uow, answer_of, company_id, appointment_id, command, fingerprint)
-        except repository.SameKeyRacing:  # the same key committed by another request meanwhile: replay it
-            return _take(uow, answer_of, company_id, appointment_id, command, fingerprint)
+        return once_per_key(lambda: _take(uow, answer_of, company_id, appointment_id, command, fingerprint))
 
     return read_through(uow, get_appointment, company_id, appointment_id, take)
 
@@ -48,9 +47,9 @@ def _take(uow, answer_of, company_id, appointment_id, command: TakePayment, fing
     with uow:
         session = uow.session
         bill = repository.bill_to_change(session, company_id, appointment_id, command.seen_version)
-        if earlier := repository.earlier_request(session, company_id, command.idempotency_key):
-            stored_fingerprint, first_answer = earlier
-            return idempotency.replay(stored_fingerprint, fingerprint, first_answer)
+        if (replayed := earlier_answer(session, company_id, command.idempotency_key, fingerprint)) is not None:
+            return replayed
+        require_not_held(session, company_id, appointment_id)
         sources = {}
         if command.method in DESK_OF_METHOD:
             sources["desk"] = desk_for(command.method, repository.cash_desks(session, company_id), command.cash_desk_id)
@@ -76,6 +75,8 @@ def delete_payment(uow: UnitOfWork, company_id: int, appointment_id: int, paymen
         session = uow.session
         bill = repository.get_bill(session, company_id, appointment_id, for_update=True)
         payment = bill.payment(payment_id)
+        if payment.method in MONEY_METHODS and bill.cards_sold:
+            repository.lock_cards_sold(session, bill)  # whether they were used, as of now
         cards = {}
         if payment.gift_card_id is not None:
             cards["gift_card"] = repository.get(session, GiftCard, company_id, payment.gift_card_id, for_update=True)
@@ -93,8 +94,10 @@ def delete_payment(uow: UnitOfWork, company_id: int, appointment_id: int, paymen
 
 
 def day_takings(uow: UnitOfWork, company_id: int, day: date, timezone: str) -> takings.Takings:
+    """The money taken in the salon's local day (deletions made that day counted minus), and the
+    redemptions by gift cards and memberships apart."""
     start, end = takings.day_bounds(day, timezone)
     with uow:
         session = uow.session
-        return takings.summarise(repository.payments_taken(session, company_id, start, end),
-                                 repository.cash_desks(session, company_id))  # fmt: skip
+        return takings.summarise(repository.payments_taken_or_deleted(session, company_id, start, end),
+                                 repository.cash_desks(session, company_id), start, end)  # fmt: skip

@@ -1,17 +1,27 @@
 """What a visit sells and uses: products sold from a storage for sale, consumables written off for a
 service line (one by one, or a bill of materials at once), memberships and gift cards sold with a
 code. Each locks the bill first; the stock ledger's trigger refuses stock that is not there, so a
-sale and its stock movement are written together or not at all."""
+sale and its stock movement are written together or not at all. A product or card sold carries an
+Idempotency-Key, as a payment does: a double tap on "Add sale" sells once."""
+
+from collections.abc import Callable
 
 from payments import events, repository
-from payments.domain import codes, stock
+from payments.domain import codes, idempotency, stock
 from payments.domain.cards import GIFT_CARD, MEMBERSHIP, GiftCard, GiftCardType, Membership, MembershipType
 from payments.domain.commands import AddConsumable, SellCard, SellProduct
 from payments.domain.model import Bill, choose_bill_of_materials
 from payments.domain.stock import Product, Storage
 from payments.exceptions import NothingToChange
 from payments.handlers.bills import read_through
-from payments.handlers.common import GetAppointment, now
+from payments.handlers.common import (
+    CheckStaffMember,
+    GetAppointment,
+    earlier_answer,
+    now,
+    once_per_key,
+    repairing,
+)
 from salon_infra.database import UnitOfWork
 from salon_infra.errors import Conflict, InvalidInput, NotFound
 
@@ -19,43 +29,77 @@ CARD_CLASSES = {MEMBERSHIP: (MembershipType, Membership), GIFT_CARD: (GiftCardTy
 GENERATE_TRIES = 5
 
 
-def sell_product(uow: UnitOfWork, get_appointment: GetAppointment, company_id: int, appointment_id: int,
-                 command: SellProduct) -> Bill:  # fmt: skip
+def sell_product(uow: UnitOfWork, get_appointment: GetAppointment, check_staff_member: CheckStaffMember,
+                 answer_of: Callable[[Bill, object], dict], company_id: int, appointment_id: int,
+                 command: SellProduct) -> dict:  # fmt: skip
+    """{bill, sale, replayed}: the product sold from a storage for sale (never more than is in stock),
+    credited to the staff member named (one of the company's, asked of scheduling unless it is the
+    visit's own) or to the visit's. The same key and request again gives the first answer."""
+    asked = {"request": "sell_product", "appointment_id": appointment_id, "product_id": command.product_id,
+             "quantity": command.quantity, "storage_id": command.storage_id,
+             "staff_member_id": command.staff_member_id, "price": command.price,
+             "discount": {"amount": command.discount.amount, "percent": command.discount.percent}}  # fmt: skip
+    fingerprint = idempotency.fingerprint(asked)
+    _check_seller(uow, check_staff_member, company_id, appointment_id, command.staff_member_id)
 
-    def work():
+    def sell() -> dict:
         with uow:
             session = uow.session
             bill = repository.bill_to_change(session, company_id, appointment_id, command.seen_version)
+            if (replayed := earlier_answer(session, company_id, command.idempotency_key, fingerprint)) is not None:
+                return replayed
             product = repository.get(session, Product, company_id, command.product_id, field="product_id")
             storage = _storage(session, company_id, command.storage_id, "sale")
             storage.require("sale")
             level = repository.stock_level(session, storage.id, product.id)
             stock.require_available(level, command.quantity, storage, product)
-            bill.sell_product(
+            sale = bill.sell_product(
                 product, storage, command.quantity, now=now(), actor_id=command.actor_id,
                 staff_member_id=command.staff_member_id, price=command.price, discount=command.discount,
             )  # fmt: skip
             _flush_stock(session, level, storage, product)
+            answer = {**answer_of(bill, sale), "replayed": False}
+            repository.remember_request(session, company_id, command.idempotency_key, fingerprint, answer)
+            repository.flush(session)
             uow.record_events([events.bill_changed(bill)])
             uow.commit()
-        return bill
+        return answer
 
-    return read_through(uow, get_appointment, company_id, appointment_id, work)
+    return read_through(uow, get_appointment, company_id, appointment_id, lambda: once_per_key(sell))
+
+
+def _check_seller(uow: UnitOfWork, check_staff_member: CheckStaffMember, company_id: int, appointment_id: int,
+                  staff_member_id: int | None) -> None:  # fmt: skip
+    """The staff member a sale is credited to is the company's: the visit's own needs no asking
+    (bookings checked it), anyone else is asked of scheduling (with a deadline; 503 if it is down)."""
+    if staff_member_id is None:
+        return
+    with uow:
+        bill = repository.find_bill(uow.session, company_id, appointment_id)
+        if bill is not None and bill.staff_member_id == staff_member_id:
+            return
+    check_staff_member(company_id, staff_member_id)
 
 
 def remove_product_sale(uow: UnitOfWork, company_id: int, appointment_id: int, sale_id: int, actor_id: int) -> Bill:
     """The sale is taken back and its stock returns, once; taking it back again changes nothing."""
-    with uow:
-        session = uow.session
-        bill = repository.get_bill(session, company_id, appointment_id, for_update=True)
-        try:
-            bill.remove_product_sale(sale_id, actor_id, now())
+
+    def work(repair: bool) -> Bill:
+        with uow:
+            session = uow.session
+            bill = repository.get_bill(session, company_id, appointment_id, for_update=True)
+            adopted = repair and repository.adopt_reversals(session, bill, now())
+            try:
+                bill.remove_product_sale(sale_id, actor_id, now())
+            except NothingToChange:
+                if not adopted:
+                    return bill
             repository.flush(session)
-        except NothingToChange:
-            return bill
-        uow.record_events([events.bill_changed(bill)])
-        uow.commit()
-    return bill
+            uow.record_events([events.bill_changed(bill)])
+            uow.commit()
+        return bill
+
+    return repairing(work)
 
 
 def add_consumable(uow: UnitOfWork, get_appointment: GetAppointment, company_id: int, appointment_id: int,
@@ -117,38 +161,57 @@ def apply_bill_of_materials(uow: UnitOfWork, get_appointment: GetAppointment, co
 
 
 def remove_consumable(uow: UnitOfWork, company_id: int, appointment_id: int, consumable_id: int, actor_id: int) -> Bill:
-    with uow:
-        session = uow.session
-        bill = repository.get_bill(session, company_id, appointment_id, for_update=True)
-        try:
-            bill.remove_consumable(consumable_id, actor_id, now())
+    """The write-off is reversed, once; removing it again changes nothing."""
+
+    def work(repair: bool) -> Bill:
+        with uow:
+            session = uow.session
+            bill = repository.get_bill(session, company_id, appointment_id, for_update=True)
+            adopted = repair and repository.adopt_reversals(session, bill, now())
+            try:
+                bill.remove_consumable(consumable_id, actor_id, now())
+            except NothingToChange:
+                if not adopted:
+                    return bill
             repository.flush(session)
-        except NothingToChange:
-            return bill
-        uow.commit()
-    return bill
+            if adopted:
+                uow.record_events([events.bill_changed(bill)])  # products taken back with it
+            uow.commit()
+        return bill
+
+    return repairing(work)
 
 
-def sell_card(uow: UnitOfWork, get_appointment: GetAppointment, company_id: int, appointment_id: int,
-              command: SellCard) -> tuple[Bill, object]:  # fmt: skip
-    """A membership or gift card sold to the visit's client with the code typed, or a generated one."""
+def sell_card(uow: UnitOfWork, get_appointment: GetAppointment, answer_of: Callable[[Bill, object], dict],
+              company_id: int, appointment_id: int, command: SellCard) -> dict:  # fmt: skip
+    """{bill, card, replayed}: a membership or gift card sold to the visit's client with the code
+    typed, or a generated one. Usable once the visit's money pays for it. The same key and request
+    again gives the first answer (the same card and code)."""
+    asked = {"request": "sell_card", "appointment_id": appointment_id, "kind": command.kind,
+             "type_id": command.type_id, "code": command.code}  # fmt: skip
+    fingerprint = idempotency.fingerprint(asked)
 
-    def work():
+    def sell() -> dict:
         type_class, _ = CARD_CLASSES[command.kind]
         with uow:
             session = uow.session
             bill = repository.bill_to_change(session, company_id, appointment_id, command.seen_version)
+            if (replayed := earlier_answer(session, company_id, command.idempotency_key, fingerprint)) is not None:
+                return replayed
             card_type = repository.get(session, type_class, company_id, command.type_id, field="type_id")
             code = _new_code(session, company_id, command.code)
             card = card_type.sell(code, bill.client_id, now())
             bill.sell_card(card, now())
             repository.claim_code(session, company_id, code, command.kind)
             repository.flush(session)
+            answer = {**answer_of(bill, card), "replayed": False}
+            repository.remember_request(session, company_id, command.idempotency_key, fingerprint, answer)
+            repository.flush(session)
             uow.record_events([events.bill_changed(bill)])
             uow.commit()
-        return bill, card
+        return answer
 
-    return read_through(uow, get_appointment, company_id, appointment_id, work)
+    return read_through(uow, get_appointment, company_id, appointment_id, lambda: once_per_key(sell))
 
 
 def void_card(uow: UnitOfWork, company_id: int, appointment_id: int, kind: str, card_id: int, actor_id: int) -> Bill:
@@ -210,9 +273,9 @@ def _flush_stock(session, level: int, storage: Storage, product: Product) -> Non
 
 def _new_code(session, company_id: int, typed: str | None) -> str:
     if typed is not None:
-        code = codes.canonical(typed)
+        code = codes.typed(typed)
         if code is None:
-            raise InvalidInput.field("code", "Use 4 to 32 letters and digits (dashes and spaces are ignored).")
+            raise InvalidInput.field("code", codes.TYPED_RULE)
         if repository.code_kind(session, company_id, code):
             raise Conflict.field("code", "This code is already taken.")
         return code

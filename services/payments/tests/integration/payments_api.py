@@ -8,10 +8,13 @@ from payments.service import PaymentsService
 OWNER = 3  # the user acting in these tests
 
 
-def rpc(uow, bookings) -> PaymentsService:
+def rpc(uow, bookings, scheduling=None) -> PaymentsService:
+    from conftest import FakeScheduling
+
     service = PaymentsService()
     service.uow = uow
     service.bookings = bookings
+    service.scheduling = scheduling or FakeScheduling()
     return service
 
 
@@ -23,6 +26,23 @@ def event(appointment: dict, event_type="appointment_changed", **data) -> dict:
 
 def key() -> str:
     return uuid.uuid4().hex
+
+
+def sell(service, company_id: int, appointment: dict, sale: dict) -> dict:
+    """A product sold in the visit (a key of its own, by the owner): the bill."""
+    answer = service.sell_product(company_id, appointment["id"], {"actor_id": OWNER, "idempotency_key": key(), **sale})
+    return answer["bill"]
+
+
+def sell_card(service, company_id: int, appointment: dict, kind: str, type_id: int, code=None, paid=True) -> dict:
+    """A membership or gift card sold in the visit: {bill, card}; `paid`: and all the visit owes paid in
+    cash, so the card is usable."""
+    sale = {"kind": kind, "type_id": type_id, "actor_id": OWNER, "idempotency_key": key()}
+    sold = service.sell_card(company_id, appointment["id"], {**sale, **({"code": code} if code else {})})
+    if paid:
+        service.take_payment(company_id, appointment["id"], {"method": "cash", "idempotency_key": key(),
+                                                             "actor_id": OWNER})  # fmt: skip
+    return sold
 
 
 def till(service, company_id: int) -> dict:

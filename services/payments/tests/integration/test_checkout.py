@@ -5,7 +5,7 @@ bills of materials; memberships and gift cards; the day's takings; and nothing h
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from payments_api import OWNER, event, key, level, rpc, till
+from payments_api import OWNER, event, key, level, rpc, sell, sell_card, till
 from sqlalchemy import func, select
 
 from payments import models
@@ -13,8 +13,8 @@ from salon_infra.errors import Conflict, InvalidInput, NotFound
 
 
 @pytest.fixture
-def api(uow, bookings):
-    return rpc(uow, bookings)
+def api(uow, bookings, scheduling):
+    return rpc(uow, bookings, scheduling)
 
 
 @pytest.fixture
@@ -137,7 +137,7 @@ def test_bad_payments_name_their_field_and_write_nothing(api, bookings, company_
 def test_a_product_sold_takes_stock_and_taking_the_sale_back_returns_it_once(api, bookings, company_id, shop):
     appointment = bookings.book(company_id, 3000)
     sale = {"product_id": shop["shampoo"]["id"], "quantity": 2, "actor_id": OWNER, "discount": {"percent": 10}}
-    bill = api.sell_product(company_id, appointment["id"], sale)
+    bill = sell(api, company_id, appointment, sale)
     [sold] = bill["products"]
     assert (sold["total"], sold["storage_id"], sold["staff_member_id"]) == (2700, shop["shop"]["id"], 5)
     assert (bill["sales_total"], bill["total"]) == (2700, 5700)
@@ -154,8 +154,7 @@ def test_stock_that_is_not_there_is_refused_and_nothing_is_written(api, bookings
     appointment = bookings.book(company_id, 3000)
     before = count(api.uow, models.stock_movements, company_id=company_id)
     with pytest.raises(Conflict) as refused:
-        api.sell_product(company_id, appointment["id"], {"product_id": shop["shampoo"]["id"], "quantity": 6,
-                                                         "actor_id": OWNER})  # fmt: skip
+        sell(api, company_id, appointment, {"product_id": shop["shampoo"]["id"], "quantity": 6})
     assert refused.value.errors == {"quantity": ["Only 5 pcs in stock in Shop."]}
     for sale, field in (
         ({"product_id": shop["shampoo"]["id"], "quantity": -1}, "quantity"),
@@ -164,7 +163,7 @@ def test_stock_that_is_not_there_is_refused_and_nothing_is_written(api, bookings
         ({"product_id": shop["shampoo"]["id"], "quantity": 1, "discount": {"amount": 99999}}, "discount.amount"),
     ):
         with pytest.raises(InvalidInput) as refused:
-            api.sell_product(company_id, appointment["id"], {**sale, "actor_id": OWNER})
+            sell(api, company_id, appointment, sale)
         assert field in str(refused.value.errors), sale
     assert count(api.uow, models.stock_movements, company_id=company_id) == before
     assert count(api.uow, models.product_sales, company_id=company_id) == 0
@@ -195,6 +194,8 @@ def test_titles_articles_and_barcodes_are_unique_in_the_company(api, company_id,
     with pytest.raises(Conflict) as refused:
         api.create_catalogue(company_id, "product", {"title": "Another", "article": "SH-1"})
     assert "article" in refused.value.errors
+    twin = api.create_catalogue(company_id, "product", {"title": "Shampoo", "article": "SH-2"})  # titles may repeat
+    assert twin["id"] != shop["shampoo"]["id"] and twin["title"] == shop["shampoo"]["title"]
     with pytest.raises(Conflict) as refused:
         api.create_catalogue(company_id, "storage", {"title": "Shop"})
     assert "title" in refused.value.errors
@@ -252,7 +253,7 @@ def test_a_gift_card_is_sold_with_a_generated_code_and_pays_another_visit(api, b
     kind = api.create_catalogue(company_id, "gift_card_type", {"title": "Gift 50", "face_value": 5000,
                                                                "validity_days": 365})  # fmt: skip
     buying = bookings.book(company_id, 3000)
-    sold = api.sell_card(company_id, buying["id"], {"kind": "gift_card", "type_id": kind["id"], "actor_id": OWNER})
+    sold = sell_card(api, company_id, buying, "gift_card", kind["id"])
     code = sold["card"]["code"]
     assert len(code) == 14 and sold["bill"]["total"] == 8000 and sold["card"]["balance"] == 5000
     using = bookings.book(company_id, 7000)
@@ -265,8 +266,7 @@ def test_a_gift_card_is_sold_with_a_generated_code_and_pays_another_visit(api, b
     passes = api.create_catalogue(company_id, "membership_type", {"title": "Pass", "price": 100, "uses": 1,
                                                                   "validity_days": 9, "service_ids": [1]})  # fmt: skip
     with pytest.raises(Conflict) as refused:  # one code per company, whatever the kind of card
-        api.sell_card(company_id, buying["id"], {"kind": "membership", "type_id": passes["id"], "code": code,
-                                                 "actor_id": OWNER})  # fmt: skip
+        sell_card(api, company_id, bookings.book(company_id, 100), "membership", passes["id"], code=code)
     assert "code" in refused.value.errors
 
 
@@ -274,11 +274,15 @@ def test_a_membership_sold_with_a_typed_code_pays_its_services_and_runs_out(api,
     kind = api.create_catalogue(company_id, "membership_type", {
         "title": "Two cuts", "price": 5000, "uses": 2, "validity_days": 90, "service_ids": [1]})  # fmt: skip
     first = bookings.book(company_id, 3000)
-    sold = api.sell_card(company_id, first["id"], {"kind": "membership", "type_id": kind["id"], "code": "cut-pass-1",
-                                                   "actor_id": OWNER})  # fmt: skip
+    sold = sell_card(api, company_id, first, "membership", kind["id"], code="cut-pass-1", paid=False)
     assert sold["card"]["code"] == "CUTP-ASS1" and sold["bill"]["total"] == 8000
+    assert sold["card"]["state"] == "not_paid"
+    with pytest.raises(Conflict) as refused:  # not paid for yet: not even for this visit's cut
+        pay(api, company_id, first, "membership", code="CUTPASS1")
+    assert "not paid for" in refused.value.errors["code"][0]
+    pay(api, company_id, first, "cash", 5000)  # its price: it is paid for first
     used = pay(api, company_id, first, "membership", code="CUTPASS1")
-    assert (used["payment"]["amount"], used["bill"]["due"]) == (3000, 5000)
+    assert (used["payment"]["amount"], used["bill"]["due"], used["bill"]["paid_in_full"]) == (3000, 0, True)
     second = bookings.book(company_id, 3000)
     pay(api, company_id, second, "membership", code="CUTPASS1")
     third = bookings.book(company_id, 3000)
@@ -289,8 +293,10 @@ def test_a_membership_sold_with_a_typed_code_pays_its_services_and_runs_out(api,
     with pytest.raises(Conflict):
         pay(api, company_id, someone_else, "membership", code="CUTPASS1")
     with pytest.raises(Conflict) as refused:
-        api.sell_card(company_id, third["id"], {"kind": "membership", "type_id": kind["id"], "code": "CUTPASS1",
-                                                "actor_id": OWNER})  # fmt: skip
+        sell_card(api, company_id, third, "membership", kind["id"], code="CUTPASS1")
+    assert "code" in refused.value.errors
+    with pytest.raises(InvalidInput) as refused:  # a typed code is not guessable: 8 characters, 4 different
+        sell_card(api, company_id, third, "membership", kind["id"], code="CUT-1")
     assert "code" in refused.value.errors
 
 
@@ -298,13 +304,11 @@ def test_an_unused_card_sold_can_be_taken_back_and_its_code_stays_taken(api, boo
     kind = api.create_catalogue(company_id, "gift_card_type", {"title": "Gift", "face_value": 2000,
                                                                "validity_days": 30})  # fmt: skip
     appointment = bookings.book(company_id, 1000)
-    sold = api.sell_card(company_id, appointment["id"], {"kind": "gift_card", "type_id": kind["id"],
-                                                         "code": "SPRING2027", "actor_id": OWNER})  # fmt: skip
+    sold = sell_card(api, company_id, appointment, "gift_card", kind["id"], code="SPRING2027", paid=False)
     bill = api.void_card(company_id, appointment["id"], "gift_card", sold["card"]["id"], {"actor_id": OWNER})
     assert bill["cards"] == [] and bill["total"] == 1000
     with pytest.raises(Conflict):
-        api.sell_card(company_id, appointment["id"], {"kind": "gift_card", "type_id": kind["id"],
-                                                      "code": "SPRING2027", "actor_id": OWNER})  # fmt: skip
+        sell_card(api, company_id, appointment, "gift_card", kind["id"], code="SPRING2027", paid=False)
     assert len(api.generate_code(company_id)["code"]) == 14
 
 
@@ -315,8 +319,7 @@ def test_a_deleted_visit_gives_back_its_stock_and_consumables_once_however_often
     api, bookings, company_id, shop
 ):
     appointment = bookings.book(company_id, 3000)
-    api.sell_product(company_id, appointment["id"], {"product_id": shop["shampoo"]["id"], "quantity": 2,
-                                                     "actor_id": OWNER})  # fmt: skip
+    sell(api, company_id, appointment, {"product_id": shop["shampoo"]["id"], "quantity": 2})
     api.add_consumable(company_id, appointment["id"], {"line_id": appointment["services"][0]["id"],
                                                        "product_id": shop["dye"]["id"], "quantity": 25,
                                                        "actor_id": OWNER})  # fmt: skip
@@ -344,6 +347,27 @@ def test_the_days_takings_by_desk_and_method_in_the_salons_day(api, bookings, co
     with pytest.raises(InvalidInput) as refused:
         api.takings(company_id, {"date": today, "timezone": "Mars/Olympus"})
     assert "timezone" in refused.value.errors
+    for day, zone in (("9999-12-31", "UTC"), ("9999-12-31", "America/New_York"), ("0001-01-01", "Asia/Tokyo")):
+        with pytest.raises(InvalidInput) as refused:
+            api.takings(company_id, {"date": day, "timezone": zone})
+        assert "date" in refused.value.errors, day
+
+
+def test_a_gift_card_spent_is_a_redemption_apart_from_the_money_and_a_deletion_counts_minus(
+    api, bookings, company_id, shop
+):
+    kind = api.create_catalogue(company_id, "gift_card_type", {"title": "Gift", "face_value": 5000,
+                                                               "validity_days": 30})  # fmt: skip
+    code = sell_card(api, company_id, bookings.book(company_id, 1000), "gift_card", kind["id"])["card"]["code"]
+    visit = bookings.book(company_id, 2000)
+    pay(api, company_id, visit, "gift_card", code=code)
+    refunded = pay(api, company_id, bookings.book(company_id, 700), "card")
+    api.delete_payment(company_id, refunded["bill"]["appointment_id"], refunded["payment"]["id"], {"actor_id": OWNER})
+    today = datetime.now(UTC).date().isoformat()
+    takings = api.takings(company_id, {"date": today, "timezone": "UTC"})
+    assert (takings["total"], takings["money"]["taken"], takings["money"]["deleted"]) == (6000, 6700, 700)
+    assert takings["redemptions"]["amount"] == 2000  # not added to the 6000 that bought the card and the visit
+    assert [(entry["method"], entry["amount"]) for entry in takings["deletions"]] == [("card", -700)]
 
 
 def test_one_default_desk_of_each_kind(api, company_id, shop):
@@ -368,8 +392,7 @@ def _bill_id(api, company_id, appointment) -> int:
 def test_an_expired_or_cancelled_card_is_refused_naming_the_code_and_nothing_is_paid(api, bookings, company_id, shop):
     kind = api.create_catalogue(company_id, "gift_card_type", {"title": "Gift", "face_value": 5000,
                                                                "validity_days": 30})  # fmt: skip
-    sold = api.sell_card(company_id, bookings.book(company_id, 100)["id"],
-                         {"kind": "gift_card", "type_id": kind["id"], "actor_id": OWNER})  # fmt: skip
+    sold = sell_card(api, company_id, bookings.book(company_id, 100), "gift_card", kind["id"])
     with api.uow as uow:  # a month and a day later
         uow.session.execute(
             models.gift_cards.update()
@@ -383,7 +406,7 @@ def test_an_expired_or_cancelled_card_is_refused_naming_the_code_and_nothing_is_
     assert "expired" in refused.value.errors["code"][0]
     assert api.find_card(company_id, sold["card"]["code"])["state"] == "expired"
     assert api.get_bill(company_id, visit["id"])["payments"] == []
-    voided = api.sell_card(company_id, visit["id"], {"kind": "gift_card", "type_id": kind["id"], "actor_id": OWNER})
+    voided = sell_card(api, company_id, visit, "gift_card", kind["id"], paid=False)
     api.void_card(company_id, visit["id"], "gift_card", voided["card"]["id"], {"actor_id": OWNER})
     with pytest.raises(Conflict) as refused:
         pay(api, company_id, bookings.book(company_id, 3000), "gift_card", code=voided["card"]["code"])

@@ -6,7 +6,7 @@ import threading
 from functools import partial
 
 import pytest
-from payments_api import OWNER, key, level, rpc, till
+from payments_api import OWNER, key, level, rpc, sell_card, till
 from sqlalchemy import func, select
 
 from payments import models
@@ -97,8 +97,7 @@ def test_two_tills_spending_one_gift_card_at_once_never_take_it_below_zero(
     kind = worker().create_catalogue(company_id, "gift_card_type", {"title": "Gift", "face_value": 5000,
                                                                     "validity_days": 30})  # fmt: skip
     for _ in range(ROUNDS):
-        sold = worker().sell_card(company_id, bookings.book(company_id, 100)["id"],
-                                  {"kind": "gift_card", "type_id": kind["id"], "actor_id": OWNER})  # fmt: skip
+        sold = sell_card(worker(), company_id, bookings.book(company_id, 100), "gift_card", kind["id"])
         code = sold["card"]["code"]
         visits = [bookings.book(company_id, 4000), bookings.book(company_id, 4000)]
         for visit in visits:
@@ -133,7 +132,7 @@ def test_two_sales_of_the_last_one_in_stock_make_one_sale(worker, bookings, comp
 
         outcomes = at_once(*(
             on_a_worker(worker, "sell_product", company_id, visit["id"],
-                        {"product_id": gel["id"], "quantity": 1, "actor_id": OWNER})
+                        {"product_id": gel["id"], "quantity": 1, "actor_id": OWNER, "idempotency_key": key()})
             for visit in visits
         ))  # fmt: skip
         errors = [error for _, error in outcomes if error is not None]
@@ -144,11 +143,7 @@ def test_two_sales_of_the_last_one_in_stock_make_one_sale(worker, bookings, comp
 def test_two_deletes_of_one_gift_card_payment_at_once_give_its_value_back_once(worker, bookings, company_id, shop):
     kind = worker().create_catalogue(company_id, "gift_card_type", {"title": "Gift", "face_value": 5000,
                                                                     "validity_days": 30})  # fmt: skip
-    code = worker().sell_card(
-        company_id,
-        bookings.book(company_id, 100)["id"],
-        {"kind": "gift_card", "type_id": kind["id"], "actor_id": OWNER},
-    )["card"]["code"]
+    code = sell_card(worker(), company_id, bookings.book(company_id, 100), "gift_card", kind["id"])["card"]["code"]
     for _ in range(ROUNDS):
         visit = bookings.book(company_id, 3000)
         paid = worker().take_payment(
@@ -161,7 +156,77 @@ def test_two_deletes_of_one_gift_card_payment_at_once_give_its_value_back_once(w
         assert worker().find_card(company_id, code)["balance"] == 5000
 
 
-def test_every_level_is_what_its_ledger_adds_up_to_after_the_races(sessions):
+def test_a_double_tap_on_add_sale_landing_twice_at_once_sells_once(worker, bookings, company_id, shop, sessions):
+    for _ in range(ROUNDS):
+        visit = bookings.book(company_id, 100)
+        worker().get_bill(company_id, visit["id"])
+        sale = {"product_id": shop["shampoo"]["id"], "quantity": 1, "actor_id": OWNER, "idempotency_key": key()}
+        worker().record_stock_movement(company_id, {"kind": "arrival", "storage_id": shop["shop"]["id"],
+                                                    "product_id": shop["shampoo"]["id"], "quantity": 1,
+                                                    "actor_id": OWNER})  # fmt: skip
+        outcomes = at_once(*[on_a_worker(worker, "sell_product", company_id, visit["id"], sale)] * 2)
+        assert [error for _, error in outcomes] == [None, None], outcomes
+        assert sorted(result["replayed"] for result, _ in outcomes) == [False, True]
+        assert len(worker().get_bill(company_id, visit["id"])["products"]) == 1
+
+
+def test_deleting_the_money_that_paid_for_a_card_and_spending_the_card_at_once_never_both_happen(
+    worker, bookings, company_id, shop
+):
+    kind = worker().create_catalogue(company_id, "gift_card_type", {"title": "Gift", "face_value": 5000,
+                                                                    "validity_days": 30})  # fmt: skip
+    spent_only = deleted_only = 0
+    for _ in range(ROUNDS):
+        buying = bookings.book(company_id, 100)
+        code = sell_card(worker(), company_id, buying, "gift_card", kind["id"], paid=False)["card"]["code"]
+        cash = {"method": "cash", "amount": 5000, "idempotency_key": key(), "actor_id": OWNER}
+        money = worker().take_payment(company_id, buying["id"], cash)
+        using = bookings.book(company_id, 2000)
+        worker().get_bill(company_id, using["id"])
+        with_card = {"method": "gift_card", "code": code, "idempotency_key": key(), "actor_id": OWNER}
+        money_id = money["payment"]["id"]
+        spend, delete = at_once(
+            on_a_worker(worker, "take_payment", company_id, using["id"], with_card),
+            on_a_worker(worker, "delete_payment", company_id, buying["id"], money_id, {"actor_id": OWNER}),
+        )
+        assert (spend[1] is None) != (delete[1] is None), (spend, delete)
+        refused = spend[1] or delete[1]
+        assert isinstance(refused, Conflict) and set(refused.errors) & {"code", "payment_id"}, refused
+        card = worker().find_card(company_id, code)
+        if spend[1] is None:
+            spent_only += 1
+            assert worker().get_bill(company_id, buying["id"])["paid"] == 5000 and card["balance"] == 3000
+        else:
+            deleted_only += 1
+            assert card["state"] == "not_paid" and card["balance"] == 5000
+    assert spent_only + deleted_only == ROUNDS
+
+
+def test_every_level_is_what_its_ledger_adds_up_to_after_the_races(worker, bookings, company_id, shop, sessions):
+    """Sales, take-backs, write-offs and arrivals of one product at once, on several visits; then every
+    stock level in the database is what its ledger adds up to (this test makes its own races)."""
+    gel = worker().create_catalogue(company_id, "product", {"title": "Race gel", "sale_price": 500})
+    move = {"storage_id": shop["shop"]["id"], "product_id": gel["id"], "actor_id": OWNER}
+    worker().record_stock_movement(company_id, {**move, "kind": "arrival", "quantity": 20})
+    visits = [bookings.book(company_id, 100) for _ in range(4)]
+    for visit in visits:
+        worker().get_bill(company_id, visit["id"])
+    sales = [{"product_id": gel["id"], "quantity": 3, "actor_id": OWNER, "idempotency_key": key()} for _ in visits]
+    sold = at_once(
+        *(
+            on_a_worker(worker, "sell_product", company_id, visit["id"], sale)
+            for visit, sale in zip(visits, sales, strict=True)
+        ),
+        on_a_worker(worker, "record_stock_movement", company_id, {**move, "kind": "write_off", "quantity": 5}),
+    )
+    assert all(error is None for _, error in sold), sold
+    taken_back = [(visit["id"], answer["sale"]["id"]) for visit, (answer, _) in zip(visits[:2], sold[:2], strict=True)]
+    at_once(
+        *(on_a_worker(worker, "remove_product_sale", company_id, visit_id, sale_id, {"actor_id": OWNER})
+          for visit_id, sale_id in taken_back),
+        on_a_worker(worker, "record_stock_movement", company_id, {**move, "kind": "arrival", "quantity": 2}),
+    )  # fmt: skip
+    assert level(worker(), company_id, shop["shop"], gel) == 20 - 12 - 5 + 6 + 2
     with UnitOfWork(sessions) as uow:
         movements = models.stock_movements
         sums = select(movements.c.storage_id, movements.c.product_id, func.sum(movements.c.quantity).label("total"))

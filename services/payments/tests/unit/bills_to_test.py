@@ -53,15 +53,20 @@ def storage(**options):
     return Storage(COMPANY, options.pop("title", "Shop"), id=next(_ids), **options)
 
 
-def gift_card(face_value=5000, *, multiple_use=True, pays_for="any", validity_days=365):
-    card_type = GiftCardType(COMPANY, "Gift", face_value, face_value, validity_days, multiple_use, pays_for, id=3)
-    card = card_type.sell("GIFTCODE1234", CLIENT, NOW)
+def gift_card(face_value=5000, *, multiple_use=True, pays_for="any", validity_days=365, price=None, paid=True):
+    """A gift card sold; `paid`: in an earlier visit that has paid for it (usable), else not yet."""
+    card_type = GiftCardType(COMPANY, "Gift", face_value, face_value if price is None else price, validity_days,
+                             multiple_use, pays_for, id=3)  # fmt: skip
+    card = card_type.sell(f"GIFT{next(_ids)}", CLIENT, NOW)
     card.id = next(_ids)
+    card.paid_at = NOW if paid else None
     return card
 
 
-def membership(uses=5, service_ids=(1,), category_ids=(), client_id=CLIENT, validity_days=30):
-    kind = MembershipType(COMPANY, "Five cuts", 10000, uses, validity_days, list(service_ids), list(category_ids), id=4)
-    card = kind.sell("PASS12345678", client_id, NOW)
+def membership(uses=5, service_ids=(1,), category_ids=(), client_id=CLIENT, validity_days=30, price=10000, paid=True):
+    """A membership sold; `paid`: in an earlier visit that has paid for it (usable), else not yet."""
+    kind = MembershipType(COMPANY, "Five cuts", price, uses, validity_days, list(service_ids), list(category_ids), id=4)
+    card = kind.sell(f"PASS{next(_ids)}", client_id, NOW)
     card.id = next(_ids)
+    card.paid_at = NOW if paid else None
     return card

@@ -201,10 +201,26 @@ def test_a_gift_card_for_services_pays_only_the_services():
         pay(visit_bill, GIFT_CARD, gift_card=card)  # nothing of the services is left to pay
 
 
+def test_a_restricted_card_pays_what_is_left_of_its_part_after_every_other_gift_card_whatever_the_order():
+    """Services 3000, products 2000, a gift card sold for 5000. An "anything" card that paid 4000
+    leaves 1000 of services and products for a "services" card, not the 3000 of services: the rest
+    of what is due is the gift card sold, which only money pays."""
+    visit_bill = bill(3000)
+    numbered(visit_bill.sell_product(product(price=2000), storage(), 1, now=NOW, actor_id=3))
+    visit_bill.sell_card(gift_card(5000, paid=False), NOW)
+    pay(visit_bill, GIFT_CARD, 4000, gift_card=gift_card(9000))
+    services_only = gift_card(9000, pays_for="services")
+    assert pay(visit_bill, GIFT_CARD, gift_card=services_only).amount == 1000
+    with pytest.raises(Conflict):
+        pay(visit_bill, GIFT_CARD, 1, gift_card=gift_card(9000, pays_for="products"))
+    assert pay(visit_bill, CASH).amount == 5000 and visit_bill.due == 0
+
+
 def test_a_membership_pays_the_services_it_covers_and_uses_up_its_uses():
     visit_bill, card = bill(3000, 4500), membership(uses=3, service_ids=(1,))
     payment = pay(visit_bill, MEMBERSHIP, membership=card)
     assert (payment.amount, payment.membership_uses, payment.covered_line_ids) == (3000, 1, [100])
+    assert payment.covered_units == [{"line_id": 100, "units": 1}]
     assert card.uses_left == 2 and visit_bill.due == 4500
     with pytest.raises(Conflict) as refused:
         pay(visit_bill, MEMBERSHIP, membership=card)  # its line is covered already
@@ -213,29 +229,109 @@ def test_a_membership_pays_the_services_it_covers_and_uses_up_its_uses():
     assert card.uses_left == 3
 
 
-def test_a_membership_is_its_clients_and_needs_uses_for_every_unit_of_a_line():
+def test_a_membership_is_its_clients_and_pays_one_unit_of_a_line_per_use():
     others = membership(client_id=99)
     with pytest.raises(Conflict) as refused:
         pay(bill(3000), MEMBERSHIP, membership=others)
     assert "another client" in refused.value.errors["code"][0]
     two_cuts = bill(6000)
     two_cuts.lines[0].quantity = 2
+    one_left = membership(uses=1)
+    payment = pay(two_cuts, MEMBERSHIP, membership=one_left)  # pays the one cut it has a use for
+    assert (payment.amount, payment.membership_uses, one_left.uses_left, two_cuts.due) == (3000, 1, 0, 3000)
+    other = pay(two_cuts, MEMBERSHIP, membership=membership(uses=5))  # another membership: the second cut
+    assert (other.amount, other.membership_uses, other.covered_units) == (3000, 1, [{"line_id": 100, "units": 1}])
+
+
+def test_a_membership_paying_part_of_a_line_uses_one_use_per_unit_it_reaches():
+    three = bill(1000)
+    three.lines[0].quantity = 3  # units of 334, 333, 333
+    card = membership(uses=10)
+    part = pay(three, MEMBERSHIP, 300, membership=card)  # within the first unit
+    assert (part.membership_uses, card.uses_left, part.covered_units) == (1, 9, [{"line_id": 100, "units": 1}])
+    more = pay(three, MEMBERSHIP, 400, membership=card)  # the second unit and part of the third
+    assert (more.membership_uses, card.uses_left, three.due) == (2, 7, 300)
     with pytest.raises(Conflict) as refused:
-        pay(two_cuts, MEMBERSHIP, membership=membership(uses=1))
-    assert "only 1 uses left" in refused.value.errors["code"][0]
+        pay(three, MEMBERSHIP, membership=card)  # every unit has been paid by a membership
+    assert "code" in refused.value.errors
+    assert pay(three, CASH).amount == 300  # what the memberships left of those units is paid otherwise
+    three.delete_payment(more.id, 3, NOW, membership=card)
+    assert card.uses_left == 9 and three.due == 400
+    with pytest.raises(Conflict) as refused:
+        pay(three, MEMBERSHIP, 401, membership=card)  # two units are free again, worth 666, but only 400 is due
+    assert "amount" in refused.value.errors
 
 
 def test_cards_sold_join_the_bill_and_an_unused_one_can_be_taken_back():
-    visit_bill, card = bill(3000), gift_card(5000)
+    visit_bill, card = bill(3000), gift_card(5000, paid=False)
     visit_bill.sell_card(card, NOW)
     assert visit_bill.sales_total == 5000 and visit_bill.total == 8000
     visit_bill.void_card(card, 3, NOW)
     assert visit_bill.total == 3000
-    used = gift_card(5000)
+    used = gift_card(5000, paid=False)
     visit_bill.sell_card(used, NOW)
+    pay(visit_bill, CASH, 5000)
     pay(bill(1000), GIFT_CARD, gift_card=used)
     with pytest.raises(Conflict):
         visit_bill.void_card(used, 3, NOW)
+
+
+# ---------------------------------------------------------------- a card sold is usable once paid for
+
+
+def test_a_card_sold_is_usable_only_once_its_visits_money_pays_for_it():
+    buying, card = bill(3000), gift_card(5000, paid=False)
+    buying.sell_card(card, NOW)
+    elsewhere = bill(4000)
+    with pytest.raises(Conflict) as refused:
+        pay(elsewhere, GIFT_CARD, gift_card=card)  # visit A unpaid: the card cannot pay visit B
+    assert "not paid for" in refused.value.errors["code"][0]
+    pay(buying, CASH, 4999)
+    assert card.paid_at is None
+    first = pay(buying, CARD, 1)  # the money covers the card now (cards are paid for first)
+    assert card.paid_at == NOW and buying.due == 3000
+    assert pay(elsewhere, GIFT_CARD, gift_card=card).amount == 4000
+    with pytest.raises(Conflict) as refused:
+        buying.delete_payment(first.id, 3, NOW)  # the card is used: the money that paid for it stays
+    assert "payment_id" in refused.value.errors and first.live and card.paid_at == NOW
+
+
+def test_deleting_the_money_that_paid_for_an_unused_card_makes_it_unusable_again():
+    buying, card = bill(0), gift_card(5000, paid=False)
+    buying.sell_card(card, NOW)
+    cash = pay(buying, CASH)
+    assert card.paid_at == NOW
+    buying.delete_payment(cash.id, 3, NOW)
+    assert card.paid_at is None
+    with pytest.raises(Conflict) as refused:
+        pay(bill(1000), GIFT_CARD, gift_card=card)
+    assert "code" in refused.value.errors
+
+
+def test_a_membership_sold_and_paid_for_today_pays_todays_cut():
+    visit_bill, card = bill(3000), membership(uses=5, price=7500, paid=False)
+    visit_bill.sell_card(card, NOW)
+    with pytest.raises(Conflict):
+        pay(visit_bill, MEMBERSHIP, membership=card)
+    pay(visit_bill, CASH, 7500)  # the membership's price, in cash
+    used = pay(visit_bill, MEMBERSHIP, membership=card)
+    assert (used.amount, visit_bill.due, visit_bill.payment_status) == (3000, 0, "paid")
+    with pytest.raises(Conflict) as refused:
+        visit_bill.delete_payment(visit_bill.payments[0].id, 3, NOW)
+    assert "payment_id" in refused.value.errors
+    visit_bill.delete_payment(used.id, 3, NOW, membership=card)  # its use first
+    visit_bill.delete_payment(visit_bill.payments[0].id, 3, NOW)  # then the money
+    assert card.paid_at is None and card.uses_left == 5
+
+
+def test_gift_cards_never_pay_for_cards_sold_in_the_visit():
+    visit_bill, old_card = bill(3000), gift_card(20000)
+    visit_bill.sell_card(gift_card(5000, paid=False), NOW)
+    assert pay(visit_bill, GIFT_CARD, gift_card=old_card).amount == 3000  # the services only
+    with pytest.raises(Conflict) as refused:
+        pay(visit_bill, GIFT_CARD, 1, gift_card=old_card)
+    assert "do not pay for the memberships and gift cards" in refused.value.errors["code"][0]
+    assert pay(visit_bill, CASH).amount == 5000
 
 
 # ---------------------------------------------------------------- any sequence adds up
@@ -244,6 +340,7 @@ operations = st.lists(
     st.one_of(
         st.tuples(st.just("pay"), st.sampled_from([CASH, CARD]), st.one_of(st.none(), st.integers(1, 20000))),
         st.tuples(st.just("gift"), st.one_of(st.none(), st.integers(1, 20000))),
+        st.tuples(st.just("card_sold"), st.integers(0, 8000)),
         st.tuples(st.just("delete"), st.integers(0, 30)),
         st.tuples(st.just("sell"), st.integers(0, 5000), st.integers(1, 3)),
         st.tuples(st.just("unsell"), st.integers(0, 30)),
@@ -257,7 +354,7 @@ operations = st.lists(
 @given(st.lists(st.integers(0, 10000), min_size=1, max_size=3), operations)
 def test_paid_and_due_always_add_up_and_a_gift_card_never_goes_below_zero(prices, steps):
     visit_bill, card, version = bill(*prices), gift_card(7000), 1
-    shop = storage(allows_negative=True)
+    shop, sold = storage(allows_negative=True), []
     for step in steps:
         try:
             if step[0] == "pay":
@@ -268,6 +365,9 @@ def test_paid_and_due_always_add_up_and_a_gift_card_never_goes_below_zero(prices
                 payment = visit_bill.payments[step[1] % len(visit_bill.payments)]
                 source = {"gift_card": card} if payment.gift_card_id == card.id else {}
                 visit_bill.delete_payment(payment.id, 3, NOW, **source)
+            elif step[0] == "card_sold":
+                sold.append(numbered(gift_card(max(step[1], 1), price=step[1], paid=False)))
+                visit_bill.sell_card(sold[-1], NOW)
             elif step[0] == "sell":
                 numbered(visit_bill.sell_product(product(price=step[1]), shop, step[2], now=NOW, actor_id=3))
             elif step[0] == "unsell" and visit_bill.product_sales:
@@ -282,10 +382,15 @@ def test_paid_and_due_always_add_up_and_a_gift_card_never_goes_below_zero(prices
         live = visit_bill.live_payments
         assert visit_bill.paid == sum(payment.amount for payment in live)
         assert visit_bill.total == visit_bill.services_total + visit_bill.sales_total
-        assert visit_bill.sales_total == sum(sale.total for sale in visit_bill.live_sales)
+        assert visit_bill.sales_total == sum(sale.total for sale in visit_bill.live_sales) + sum(c.price for c in sold)
         assert visit_bill.paid + visit_bill.due - visit_bill.overpaid == visit_bill.total
         assert visit_bill.due >= 0 and visit_bill.overpaid >= 0
         assert 0 <= card.balance == 7000 - sum(p.amount for p in live if p.gift_card_id == card.id)
+        # Cards sold are paid for first, by money only, in the order sold.
+        money_paid, prices = sum(p.amount for p in live if p.method in (CASH, CARD)), 0
+        for each in sold:
+            prices += each.price
+            assert (each.paid_at is not None) == (prices <= money_paid)
         stock_moved = sum(
             sale.movement.quantity + (sale.return_movement.quantity if sale.return_movement else 0)
             for sale in visit_bill.product_sales

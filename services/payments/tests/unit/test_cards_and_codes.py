@@ -20,9 +20,17 @@ def test_a_typed_code_is_kept_in_one_form():
         assert codes.canonical(bad) is None
 
 
+def test_a_code_typed_for_a_new_card_needs_eight_characters_four_of_them_different():
+    assert codes.typed("cut-2024 ab") == "CUT2024AB"
+    for guessable in ("ABCD", "abc-1234", "AAAAAAAA", "1212-1212", "ABCABCAB"[:7]):
+        assert codes.typed(guessable) is None, guessable
+    assert codes.typed("ABCDABCD") == "ABCDABCD"
+    assert codes.canonical("ABCD") == "ABCD"  # a short code typed before the rule is still looked up
+
+
 def test_generated_codes_are_long_random_and_unambiguous():
     made = [codes.generate() for _ in range(2000)]
-    assert len(set(made)) == len(made)
+    assert len(set(made)) == len(made) and all(codes.typed(code) == code for code in made)
     assert all(len(code) == 12 and set(code) <= set(codes.ALPHABET) for code in made)
     assert not set("0O1IL") & set(codes.ALPHABET)
     # Every character of the alphabet turns up about as often as the others (no fixed positions).
