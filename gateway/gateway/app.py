@@ -11,9 +11,10 @@ from flask import Flask
 from flask.json.provider import JSONProvider
 from flask_smorest import Api
 from marshmallow import Schema
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from gateway import pages, stock_pages
+from gateway import pages, rate_limits, stock_pages
 from gateway.api import (
     accounts,
     appointment_settings,
@@ -74,6 +75,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     logging.getLogger("pika").setLevel(logging.WARNING)
     app = Flask(__name__)
+    if settings.trusted_proxy_hops:
+        # The client's address (request.remote_addr, which the rate limits key on) and scheme as the
+        # outermost of the trusted proxies saw them: the last `hops` X-Forwarded-For entries are theirs.
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.json = OrjsonProvider(app)
     app.url_map.converters["id"] = IdConverter
     app.config.update(
@@ -95,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.redis_prefix,
         token_secret=settings.phone_token_secret,
     )
+    rate_limits.init_app(app, settings.rate_limits, settings.redis_url, settings.redis_prefix)
     api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})

@@ -1,6 +1,8 @@
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+
+from gateway.rate_limits import DEFAULT_RATE_LIMITS, rate_limits_from_env
 
 MIN_SECRET_LENGTH = 32
 
@@ -15,6 +17,11 @@ class Settings:
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = "salon:"
     phone_token_secret: str | None = None  # PHONE_TOKEN_SECRET, shared with bookings (tests: JWT_SECRET)
+    # How many proxies in front of the gateway add an X-Forwarded-For entry (TRUSTED_PROXY_HOPS): 1 behind
+    # the ingress. 0 (local) takes the client address from the connection and ignores the header.
+    trusted_proxy_hops: int = 0
+    # Each rate limit by name, in flask-limiter's notation ("10 per 15 minutes"), from RATE_LIMIT_<NAME>.
+    rate_limits: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -26,7 +33,19 @@ class Settings:
             redis_url=os.environ.get("REDIS_URL") or cls.redis_url,
             redis_prefix=os.environ.get("REDIS_PREFIX") or cls.redis_prefix,
             phone_token_secret=_secret("PHONE_TOKEN_SECRET"),
+            trusted_proxy_hops=_proxy_hops(os.environ.get("TRUSTED_PROXY_HOPS") or "0"),
+            rate_limits=rate_limits_from_env(os.environ),
         )
+
+
+MAX_PROXY_HOPS = 5
+
+
+def _proxy_hops(value: str) -> int:
+    """A whole number of proxies, 0 to 5; anything else refuses to start, naming the variable."""
+    if not value.strip().isdigit() or int(value) > MAX_PROXY_HOPS:
+        raise RuntimeError(f"TRUSTED_PROXY_HOPS must be a whole number from 0 to {MAX_PROXY_HOPS}, not {value!r}")
+    return int(value)
 
 
 def _secret(name: str, required: bool = True) -> str | None:

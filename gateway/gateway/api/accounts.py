@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway import rights
+from gateway import rate_limits, rights
 from gateway.auth import SECURITY, issue_token, right_required, staff_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import (
@@ -23,6 +23,8 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sign up
 class Signup(MethodView):
     @blp.arguments(SignupSchema)
     @blp.response(201, SignedUpOwnerSchema)
+    @blp.alt_response(429, description="Too many salons opened from this address; see Retry-After")
+    @rate_limits.limit("signup_per_address", rate_limits.client_address)
     def post(self, signup):
         """Open a new salon with its owner's login."""
         created = remote().scheduling.create_company(signup["company"], signup["owner"])
@@ -34,8 +36,14 @@ class Signup(MethodView):
 class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, UserSessionSchema)
+    @blp.alt_response(429, description="Too many failed sign-ins for the account or address; see Retry-After")
+    @rate_limits.limit("login_per_address", rate_limits.client_address, failures_only=True)
+    @rate_limits.limit("login_per_account", rate_limits.account, failures_only=True)
     def post(self, credentials):
-        """Sign in a member of staff; the token goes in `Authorization: Bearer <token>`."""
+        """Sign in a member of staff; the token goes in `Authorization: Bearer <token>`.
+
+        Failed sign-ins are limited per account and per client address, whichever service checks the
+        password: over either limit the password is not checked at all (429)."""
         user = remote().scheduling.authenticate(
             credentials["company_id"], credentials["email"], credentials["password"]
         )
