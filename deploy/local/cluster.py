@@ -15,12 +15,17 @@ from pathlib import Path
 from supervision import Supervisor
 
 from gateway.errors import ServiceUnavailable
+from gateway.rate_limits import LIMITS, env_name
 from gateway.rpc import RpcClient
 from salon_infra.migrations import upgrade
 from salon_infra.processes import start_process, stop_process, stop_processes, wait_until_healthy
 from salon_infra.testing import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# The tests and benchmarks book, sign in and ask for codes hundreds of times from 127.0.0.1: by default a
+# LocalCluster's gateway has every rate limit out of their reach (tests/test_rate_limits.py sets small ones).
+OUT_OF_REACH_RATE_LIMITS = {name: "1000000 per minute" for name in LIMITS}
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,10 @@ class LocalCluster:
     # Phone codes and their send limits live under this prefix: each cluster has its own.
     redis_prefix: str = field(default_factory=lambda: f"salon-{secrets.token_hex(4)}:")
     export_dir: Path | None = None  # where the imports service keeps finished exports
+    # The gateway's rate limits by name (gateway/rate_limits.py); None: the gateway's own defaults.
+    rate_limits: dict[str, str] | None = field(default_factory=lambda: dict(OUT_OF_REACH_RATE_LIMITS))
+    # Proxies in front of the gateway whose X-Forwarded-For it trusts (TRUSTED_PROXY_HOPS).
+    trusted_proxy_hops: int = 0
     extra_env: dict = field(default_factory=dict)
     processes: dict[str, Process] = field(default_factory=dict, init=False)
     supervisor: Supervisor | None = field(default=None, init=False)
@@ -239,22 +248,36 @@ class LocalCluster:
         )  # fmt: skip
 
     def _gateway(self) -> Process:
+        return self.gateway_process(
+            "gateway", self.gateway_port, redis_prefix=self.redis_prefix, rate_limits=self.rate_limits,
+            trusted_proxy_hops=self.trusted_proxy_hops,
+        )  # fmt: skip
+
+    def gateway_process(
+        self, name: str, port: int, *, redis_prefix: str, rate_limits: dict[str, str] | None,
+        trusted_proxy_hops: int = 0,
+    ) -> Process:  # fmt: skip
+        """A gateway on this cluster's services. Besides its own, tests start another with other limits
+        (and its own Redis prefix, so they count apart); the caller starts and stops it."""
         liveness_port, metrics_port = free_port(), free_port()
         gunicorn_conf = str(ROOT / "gateway" / "gunicorn.conf.py")
         command = [sys.executable, "-m", "gunicorn", "-c", gunicorn_conf, "gateway.app:create_app()"]
+        url = f"http://127.0.0.1:{port}"
         env = self._env(
             "gateway",
             PUBLIC_BASE_URL=self.gateway_url,
-            GATEWAY_BIND=f"127.0.0.1:{self.gateway_port}",
+            GATEWAY_BIND=f"127.0.0.1:{port}",
             GATEWAY_WORKERS=str(self.gateway_workers),
             GATEWAY_THREADS=str(self.gateway_threads),
             REDIS_URL=self.redis_url,
-            REDIS_PREFIX=self.redis_prefix,
+            REDIS_PREFIX=redis_prefix,
             TOKEN_CHECK_SECONDS=str(self.token_check_seconds),
             GATEWAY_LIVENESS_ADDRESS=f"127.0.0.1:{liveness_port}",
             GATEWAY_METRICS_ADDRESS=f"127.0.0.1:{metrics_port}",
+            TRUSTED_PROXY_HOPS=str(trusted_proxy_hops),
+            **{env_name(limit): rate for limit, rate in (rate_limits or {}).items()},
         )
         return Process(
-            "gateway", command, env, f"{self.gateway_url}/readyz", self.log_dir / "gateway.log",
+            name, command, env, f"{url}/readyz", self.log_dir / f"{name}.log",
             liveness_url=f"http://127.0.0.1:{liveness_port}/healthz", metrics_url=f"http://127.0.0.1:{metrics_port}/metrics",
         )  # fmt: skip

@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from cluster import ROOT, SERVICES, LocalCluster
 from demo import load_demo
 
+from gateway.rate_limits import env_name, rate_limits_from_env
 from salon_infra import config
 from salon_infra.processes import start_process, stop_process
 from salon_infra.testing import free_port
@@ -58,6 +59,7 @@ def main() -> None:
         phone_token_secret=_kept_secret("phone-token-secret"),
         redis_url=redis_url,
         redis_prefix="salon:",
+        rate_limits=_rate_limits(),
         extra_env={"SALON_VAR_DIR": str(VAR), "SMS_PROVIDER": "development", **mail.smtp_env},
     )
     print("Migrating the databases ...", flush=True)
@@ -79,6 +81,15 @@ def main() -> None:
         print("\nStopping ...", flush=True)
         cluster.stop()
         mail.stop()
+
+
+def _rate_limits() -> dict[str, str]:
+    """The gateway's own defaults, as in production, or RATE_LIMIT_<NAME> from the environment; but
+    signup is not limited to 5 an hour unless asked, so `--fresh` can open the demo salon again and again."""
+    limits = rate_limits_from_env(os.environ)
+    if not os.environ.get(env_name("signup_per_address")):
+        limits["signup_per_address"] = "100 per hour"
+    return limits
 
 
 def _database_url(service: str) -> str:

@@ -12,9 +12,10 @@ from flask import Flask
 from flask.json.provider import JSONProvider
 from flask_smorest import Api
 from marshmallow import Schema
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from gateway import logs, observability, pages, stock_pages
+from gateway import logs, observability, pages, rate_limits, stock_pages
 from gateway.api import (
     accounts,
     appointment_settings,
@@ -78,6 +79,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         logging.config.dictConfig(logs.logging_config())
     app = Flask(__name__)
     observability.install(app)  # first: every request gets its id and timing before any other hook
+    if settings.trusted_proxy_hops:
+        # The client's address (request.remote_addr, which the rate limits key on) and scheme as the
+        # outermost of the trusted proxies saw them: the last `hops` X-Forwarded-For entries are theirs.
+        hops = settings.trusted_proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.json = OrjsonProvider(app)
     app.url_map.converters["id"] = IdConverter
     app.config.update(
@@ -103,6 +109,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings.redis_prefix,
         settings.token_check_seconds,
     )
+    rate_limits.init_app(app, settings.rate_limits, settings.redis_url, settings.redis_prefix)
     api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
     api.register_converter(IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})

@@ -63,9 +63,13 @@ class Busy(ServiceUnavailable):
 
 
 class TooManyRequests(ApiError):
-    def __init__(self, message: str, retry_after: int):
+    """Asked too often: `retry_after` seconds until it may work (the Retry-After header), and `limit`
+    naming the limit in the body ({"name", ...})."""
+
+    def __init__(self, message: str, retry_after: int, limit: dict | None = None):
         super().__init__(message)
-        self.retry_after = retry_after
+        self.retry_after = max(int(retry_after), 1)
+        self.limit = limit
 
 
 class RemoteBug(ApiError):
@@ -99,6 +103,7 @@ REMOTE_ERRORS = {
     "ExportExpired": Gone,
     "AuthenticationFailed": Unauthorized,
     "ServiceUnavailable": ServiceUnavailable,
+    "DailyLimitReached": TooManyRequests,
 }
 
 
@@ -110,10 +115,38 @@ def remote_error(error: dict) -> ApiError:
         return RemoteBug("internal error")
     args = error.get("exc_args") or [error.get("value", "")]
     message = str(args[0])
+    if local_type is TooManyRequests:
+        return daily_limit_reached(message, args[1] if len(args) > 1 and isinstance(args[1], dict) else {})
     # InvalidInput and Conflict name the fields at fault; an empty dict names none.
     named = local_type in (InvalidInput, Conflict) and len(args) > 1 and isinstance(args[1], dict)
     field_errors = (args[1] or None) if named else None
     return local_type(message, field_errors)
+
+
+def daily_limit_reached(message: str, details: dict) -> TooManyRequests:
+    """notifications' DailyLimitReached {channel, cap, retry_after}: the salon's daily cap of a channel
+    is used up until the next day (UTC). nameko sends the details' numbers as strings."""
+    channel = details.get("channel") if details.get("channel") in ("sms", "email") else "message"
+    cap, retry_after = _whole(details.get("cap")), _whole(details.get("retry_after")) or 3600
+    what = {"sms": "SMS", "email": "emails"}.get(channel, "messages")
+    text = f"This salon has sent its {cap} {what} for today, its daily limit" if cap is not None else message
+    return TooManyRequests(
+        f"{text}; more can be sent in {_duration(retry_after)}.",
+        retry_after,
+        limit={"name": f"{channel}_daily_cap", "cap": cap},
+    )
+
+
+def _whole(value) -> int | None:
+    text = str(value) if isinstance(value, int | str) else ""
+    return int(text) if text.isdigit() else None
+
+
+def _duration(seconds: int) -> str:
+    hours, minutes = divmod((seconds + 59) // 60, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
 def nest_field_errors(error: ApiError, under: str) -> ApiError:
@@ -130,13 +163,18 @@ def error_body(code: int, message: str, field_errors: dict | None = None) -> dic
     return body
 
 
+def api_error_response(error: ApiError):
+    code = HTTP_STATUS[type(error)]
+    body, headers = error_body(code, error.message, error.field_errors), {}
+    if (retry_after := getattr(error, "retry_after", None)) is not None:  # a 429, or a busy 503
+        headers["Retry-After"] = str(retry_after)
+    if isinstance(error, TooManyRequests) and error.limit:
+        body["limit"] = error.limit
+    return jsonify(body), code, headers
+
+
 def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(ApiError)
-    def api_error(error: ApiError):
-        code = HTTP_STATUS[type(error)]
-        retry_after = getattr(error, "retry_after", None)
-        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
-        return jsonify(error_body(code, error.message, error.field_errors)), code, headers
+    app.register_error_handler(ApiError, api_error_response)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -3,7 +3,8 @@ every gateway replica sees the same codes and the same send limits.
 
 A code has 6 digits, lives `code_ttl` seconds, works once and survives at most
 `max_attempts` wrong guesses. Sending is limited per phone (one send per
-`resend_interval`, `daily_per_phone` a day) and per client IP (`daily_per_ip` a day).
+`resend_interval`, `daily_per_phone` a day) and per client IP (`daily_per_ip` a day); a code
+that could not be sent is withdrawn and counts against neither.
 Only an HMAC of the code is stored. A confirmed phone gets a signed, short-lived token that
 the booking request carries.
 """
@@ -30,11 +31,24 @@ if attempts >= tonumber(ARGV[2]) then redis.call('DEL', KEYS[1]) return -2 end
 return 0
 """
 
+# Atomically: the code and its resend wait go; each day's count still there (the day may have turned)
+# is taken down by one.
+_WITHDRAW = """
+redis.call('DEL', KEYS[1], KEYS[2])
+for i = 3, #KEYS do
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('DECR', KEYS[i]) end
+end
+return 1
+"""
+
 
 class Throttled(Exception):
-    def __init__(self, message: str, retry_after: int):
+    """Sent too often; `limit` names which limit: phone_code_resend, phone_code_daily_per_phone,
+    phone_code_daily_per_address."""
+
+    def __init__(self, message: str, retry_after: int, limit: str):
         super().__init__(message)
-        self.retry_after = retry_after
+        self.retry_after, self.limit = retry_after, limit
 
 
 class CodeRefused(Exception):
@@ -66,6 +80,7 @@ class PhoneCodes:
         bookings service, which checks the tokens) signs the tokens."""
         self._redis, self._secret, self._prefix, self.limits = client, secret.encode(), prefix, limits
         self._verify = client.register_script(_VERIFY)
+        self._withdraw = client.register_script(_WITHDRAW)
         self._token_secret = token_secret or secret
 
     def issue(self, company_id: int, phone: str, client_ip: str) -> IssuedCode:
@@ -73,16 +88,16 @@ class PhoneCodes:
         limits, keys = self.limits, self._keys(company_id, phone, client_ip)
         if not self._redis.set(keys["sent"], 1, nx=True, ex=limits.resend_interval):
             wait = max(self._redis.ttl(keys["sent"]), 1)
-            raise Throttled(f"A code was just sent; ask for another in {wait} seconds.", wait)
-        for key, cap, what in (
-            (keys["phone_day"], limits.daily_per_phone, "this phone"),
-            (keys["ip_day"], limits.daily_per_ip, "this network"),
+            raise Throttled(f"A code was just sent; ask for another in {wait} seconds.", wait, "phone_code_resend")
+        for key, cap, what, name in (
+            (keys["phone_day"], limits.daily_per_phone, "to this phone", "phone_code_daily_per_phone"),
+            (keys["ip_day"], limits.daily_per_ip, "from this address", "phone_code_daily_per_address"),
         ):
             sent_today = self._redis.incr(key)
             if sent_today == 1:
                 self._redis.expire(key, 86400)
             if sent_today > cap:
-                raise Throttled(f"Too many codes sent to {what} today; try again tomorrow.", _seconds_to_midnight())
+                raise Throttled(f"Too many codes sent {what} today; try again tomorrow.", _seconds_to_midnight(), name)
         code = f"{secrets.randbelow(10**6):06d}"
         with self._redis.pipeline() as pipe:
             pipe.delete(keys["code"])
@@ -90,6 +105,12 @@ class PhoneCodes:
             pipe.expire(keys["code"], limits.code_ttl)
             pipe.execute()
         return IssuedCode(code, limits.code_ttl, limits.resend_interval)
+
+    def withdraw(self, company_id: int, phone: str, client_ip: str) -> None:
+        """Undo `issue` for a code that could not be sent: no code, no wait before the next one, and
+        nothing counted against the phone's or the address's day."""
+        keys = self._keys(company_id, phone, client_ip)
+        self._withdraw(keys=[keys["code"], keys["sent"], keys["phone_day"], keys["ip_day"]])
 
     def confirm(self, company_id: int, phone: str, code: str) -> str:
         """A token that proves the phone was confirmed; CodeRefused for a wrong, used or expired code."""

@@ -678,6 +678,19 @@ class MessageSchema(Schema):
     sent_at = fields.String(allow_none=True)
 
 
+class ChannelUsageSchema(Schema):
+    sent = fields.Integer(metadata={"description": "messages of this channel counted today"})
+    cap = fields.Integer(metadata={"description": "the salon's daily cap (SMS_DAILY_CAP / EMAIL_DAILY_CAP)"})
+    remaining = fields.Integer()
+
+
+class NotificationUsageSchema(Schema):
+    day = fields.String(metadata={"description": "the day counted (YYYY-MM-DD, UTC)"})
+    resets_at = fields.String(metadata={"description": "when the counts start again, in the salon's offset"})
+    sms = fields.Nested(ChannelUsageSchema)
+    email = fields.Nested(ChannelUsageSchema)
+
+
 # ---------------------------------------------------------------- users, roles and rights
 
 

@@ -1,6 +1,8 @@
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+
+from gateway.rate_limits import DEFAULT_RATE_LIMITS, rate_limits_from_env
 
 MIN_SECRET_LENGTH = 32
 
@@ -21,6 +23,11 @@ class Settings:
     # Sign-ins and signups one gateway process serves at once (gateway.bulkhead): the rest of its
     # threads (GATEWAY_THREADS, 16) stay free for other requests during a flood of logins.
     login_concurrency: int = 4
+    # How many proxies in front of the gateway add an X-Forwarded-For entry (TRUSTED_PROXY_HOPS): 1 behind
+    # the ingress. 0 (local) takes the client address from the connection and ignores the header.
+    trusted_proxy_hops: int = 0
+    # Each rate limit by name, in flask-limiter's notation ("10 per 15 minutes"), from RATE_LIMIT_<NAME>.
+    rate_limits: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_RATE_LIMITS))
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -34,7 +41,19 @@ class Settings:
             phone_token_secret=_secret("PHONE_TOKEN_SECRET"),
             token_check_seconds=float(os.environ.get("TOKEN_CHECK_SECONDS") or cls.token_check_seconds),
             login_concurrency=int(os.environ.get("LOGIN_CONCURRENCY") or cls.login_concurrency),
+            trusted_proxy_hops=_proxy_hops(os.environ.get("TRUSTED_PROXY_HOPS") or "0"),
+            rate_limits=rate_limits_from_env(os.environ),
         )
+
+
+MAX_PROXY_HOPS = 5
+
+
+def _proxy_hops(value: str) -> int:
+    """A whole number of proxies, 0 to 5; anything else refuses to start, naming the variable."""
+    if not value.strip().isdigit() or int(value) > MAX_PROXY_HOPS:
+        raise RuntimeError(f"TRUSTED_PROXY_HOPS must be a whole number from 0 to {MAX_PROXY_HOPS}, not {value!r}")
+    return int(value)
 
 
 def _secret(name: str, required: bool = True) -> str | None:

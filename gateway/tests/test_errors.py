@@ -1,6 +1,15 @@
 import pytest
 
-from gateway.errors import HTTP_STATUS, REMOTE_ERRORS, Conflict, InvalidInput, NotFound, RemoteBug, remote_error
+from gateway.errors import (
+    HTTP_STATUS,
+    REMOTE_ERRORS,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    RemoteBug,
+    TooManyRequests,
+    remote_error,
+)
 
 
 @pytest.mark.parametrize(
@@ -24,3 +33,13 @@ def test_an_unknown_remote_error_is_an_internal_error():
 
 def test_every_local_type_has_a_status():
     assert set(REMOTE_ERRORS.values()) <= set(HTTP_STATUS)
+
+
+def test_a_daily_cap_reached_is_429_naming_the_cap_until_the_next_day():
+    details = {"channel": "sms", "cap": "3", "retry_after": str(3 * 3600 + 125)}  # nameko sends numbers as text
+    error = remote_error({"exc_type": "DailyLimitReached", "exc_args": ["this salon has sent its 3 sms", details]})
+    assert type(error) is TooManyRequests and HTTP_STATUS[TooManyRequests] == 429
+    assert error.retry_after == 3 * 3600 + 125 and error.limit == {"name": "sms_daily_cap", "cap": 3}
+    assert error.message == "This salon has sent its 3 SMS for today, its daily limit; more can be sent in 3 h 3 min."
+    bare = remote_error({"exc_type": "DailyLimitReached", "exc_args": ["over the cap"]})
+    assert type(bare) is TooManyRequests and bare.retry_after > 0 and "over the cap" in bare.message

@@ -96,12 +96,27 @@ def test_daily_caps_per_phone_and_per_ip(store):
     time.sleep(1.05)
     phone_codes.issue(COMPANY, PHONE, "10.0.0.1")
     time.sleep(1.05)
-    with pytest.raises(Throttled, match="this phone today"):
+    with pytest.raises(Throttled, match="this phone today") as per_phone:
         phone_codes.issue(COMPANY, PHONE, "10.0.0.1")
+    assert per_phone.value.limit == "phone_code_daily_per_phone"
     phone_codes.issue(COMPANY, "+4915123456780", "10.0.0.1")
-    with pytest.raises(Throttled, match="this network today"):
+    with pytest.raises(Throttled, match="this address today") as per_address:
         phone_codes.issue(COMPANY, "+4915123456781", "10.0.0.1")
-    assert phone_codes.issue(COMPANY, "+4915123456782", "10.0.0.9")  # another network still may
+    assert per_address.value.limit == "phone_code_daily_per_address"
+    assert phone_codes.issue(COMPANY, "+4915123456782", "10.0.0.9")  # another address still may
+
+
+def test_a_withdrawn_code_is_gone_and_counts_against_nothing(store):
+    """A code the salon could not send (its daily SMS cap): no code to guess, no wait, no count."""
+    phone_codes = codes(store, daily_per_phone=1, daily_per_ip=1)
+    withdrawn = phone_codes.issue(COMPANY, PHONE, "10.0.0.1")
+    phone_codes.withdraw(COMPANY, PHONE, "10.0.0.1")
+    with pytest.raises(CodeRefused, match="expired"):
+        phone_codes.confirm(COMPANY, PHONE, withdrawn.code)
+    issued = phone_codes.issue(COMPANY, PHONE, "10.0.0.1")  # at once, and within the caps of 1 a day
+    assert phone_codes.confirm(COMPANY, PHONE, issued.code)
+    with pytest.raises(Throttled):
+        phone_codes.issue(COMPANY, "+4915123456780", "10.0.0.1")  # that one counted
 
 
 def test_limits_are_shared_by_every_replica(store):

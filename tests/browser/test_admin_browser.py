@@ -5,8 +5,12 @@ sees fewer actions and is told what was not deleted; on a phone the list is card
 server no longer accepts brings back the sign-in form; signing out ends the token on the server."""
 
 import io
+import os
 import re
+import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -14,6 +18,8 @@ from playwright.sync_api import Page, expect
 from support.salon import OWNER_PASSWORD, next_weekday
 from support.till import take_payment
 from test_rights import PASSWORD, sign_in
+
+from gateway.rpc import RpcClient
 
 DAY = next_weekday(1, after=date.today() + timedelta(days=2))
 OVERVIEW = "/api/v1/bookings-overview"
@@ -176,6 +182,7 @@ def test_a_user_sees_only_what_their_rights_allow_and_what_was_not_deleted(deskt
     expect(desktop.get_by_role("heading", name="Data log")).to_be_hidden()
     expect(desktop.get_by_role("heading", name="Upload from Excel")).to_be_hidden()
     expect(desktop.get_by_label("Created by user")).to_be_hidden()
+    expect(desktop.get_by_role("heading", name="Messages today")).to_be_hidden()  # needs manage_settings
     expect(booking_row(desktop, bookings["desk"])).to_contain_text("Paid in full, €45.00")
 
     for booking in ("desk", "walk_in"):
@@ -247,6 +254,49 @@ def test_signing_out_ends_the_token_on_the_server_too(desktop, cluster, salon):
         desktop.evaluate("(companyId) => sessionStorage.getItem(`salon-admin:${companyId}`)", salon.company_id) is None
     )
     assert salon.public.as_staff(token).get("/api/v1/me").status_code == 401  # a copied token is no use either
+
+
+def test_the_salon_sees_its_sms_today_against_the_daily_cap_on_a_phone_and_a_desktop(
+    phone, desktop, cluster, salon, tmp_path_factory
+):
+    """Fault 4: a salon's SMS are capped a day, and its staff can see how many have gone."""
+    open_the_books(salon)  # three bookings: each texts its client
+    today = wait_for_sms(salon, 3)
+    cap = today["sms"]["cap"]
+    shots = Path(os.environ.get("ADMIN_SCREENSHOTS") or tmp_path_factory.mktemp("admin-shots"))
+    shots.mkdir(parents=True, exist_ok=True)
+    for page, width in ((phone, "phone"), (desktop, "desktop")):
+        sign_in_to_admin(page, cluster, salon, salon.owner_email, OWNER_PASSWORD)
+        usage = page.locator("#usage")
+        expect(usage.get_by_role("heading", name="Messages today")).to_be_visible()
+        expect(usage.locator("#sms-usage")).to_have_text(f"SMS sent today: 3 of {cap}")
+        expect(usage.locator("#email-usage")).to_have_text(f"Emails sent today: 0 of {today['email']['cap']}")
+        expect(usage.locator("#sms-meter")).to_have_js_property("value", 3)
+        expect(usage.locator("#usage-note")).to_contain_text("The counts start again on")
+        assert_fits(page)
+        page.screenshot(path=shots / f"usage-{width}.png")
+
+    rpc = RpcClient(cluster.amqp_uri, timeout=10)  # the rest of the day's SMS, as any service may send them
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda n: rpc.call("notifications", "send_sms", salon.company_id,
+                                         {"phone": f"+4915199{n:06d}", "text": "See you soon.", "purpose": "reminder"}),
+                      range(cap - 3)))  # fmt: skip
+    phone.reload()
+    usage = phone.locator("#usage")
+    expect(usage.locator("#sms-usage")).to_have_text(f"SMS sent today: {cap} of {cap}")
+    expect(usage.locator("#usage-note")).to_contain_text("The daily SMS limit is reached: no more is sent until")
+    expect(usage).to_have_class(re.compile(r"\blimit-reached\b"))
+    expect(phone.locator("#loading")).to_be_hidden()
+    assert_fits(phone)
+    phone.screenshot(path=shots / "usage-phone-limit-reached.png")
+
+
+def wait_for_sms(salon, count: int) -> dict:
+    deadline = time.monotonic() + 20
+    while (today := salon.api.ok("GET", "/api/v1/notifications/usage"))["sms"]["sent"] < count:
+        assert time.monotonic() < deadline, today
+        time.sleep(0.2)
+    return today
 
 
 # ---------------------------------------------------------------- what the admin does, step by step

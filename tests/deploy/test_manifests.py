@@ -699,6 +699,19 @@ def test_accounts_sizes_its_hashing_threads_within_its_cpu_and_memory():
     assert int(env["MAX_WORKERS"]["value"]) > threads  # token checks are answered while logins wait
 
 
+def test_gateway_trusts_the_ingress_as_one_proxy_hop():
+    """Fault 3: behind the ingress every request came from its address, so one client's phone codes
+    used up the per-address limits of all. The gateway takes the client's address from the one
+    X-Forwarded-For entry the ingress adds, and only the ingress may call it."""
+    gateway = find(BASE_MANIFESTS, "Deployment", "gateway")
+    env = container_env(gateway.pod["spec"]["containers"][0])
+    assert env["TRUSTED_PROXY_HOPS"]["value"] == "1"
+    [rule] = find(BASE_MANIFESTS, "NetworkPolicy", "gateway").doc["spec"]["ingress"]
+    assert rule["from"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}]
+    assert find(BASE_MANIFESTS, "Ingress", "gateway").doc["spec"]["ingressClassName"] == "nginx"
+    assert "TRUSTED_PROXY_HOPS" in README.read_text()
+
+
 NOTIFICATION_SETTINGS = {
     "SMS_PROVIDER": "configMapKeyRef",
     "SMS_SENDER": "configMapKeyRef",

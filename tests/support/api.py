@@ -6,17 +6,19 @@ import requests
 
 
 class Api:
-    def __init__(self, base_url: str, token: str | None = None):
+    def __init__(self, base_url: str, token: str | None = None, headers: dict | None = None):
+        """`headers` go with every request (e.g. the X-Forwarded-For a proxy adds for this client)."""
         self.base_url = base_url
         self.token = token
+        self.headers = dict(headers or {})
         self.session = requests.Session()
 
     def as_staff(self, token: str) -> "Api":
-        return Api(self.base_url, token)
+        return Api(self.base_url, token, self.headers)
 
     def request(self, method: str, path: str, *, json=None, params=None, headers=None, timeout=30, **more):
         """`more`: what else requests takes, e.g. files= and data= for a multipart upload."""
-        headers = dict(headers or {})
+        headers = {**self.headers, **(headers or {})}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         return self.session.request(

@@ -4,7 +4,7 @@ from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway import rights
+from gateway import rate_limits, rights
 from gateway.auth import (
     SECURITY,
     authenticated,
@@ -33,6 +33,8 @@ blp = Blueprint("accounts", __name__, url_prefix="/api/v1", description="Sign up
 class Signup(MethodView):
     @blp.arguments(SignupSchema)
     @blp.response(201, SignedUpOwnerSchema)
+    @blp.alt_response(429, description="Too many salons opened from this address; see Retry-After")
+    @rate_limits.limit("signup_per_address", rate_limits.client_address)
     def post(self, signup):
         """Open a new salon with its owner's login (accounts makes the company in scheduling and the owner
         in one go: both or neither)."""
@@ -46,9 +48,15 @@ class Signup(MethodView):
 class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, UserSessionSchema)
+    @blp.alt_response(429, description="Too many failed sign-ins for the account or address; see Retry-After")
+    @rate_limits.limit("login_per_address", rate_limits.client_address, failures_only=True)
+    @rate_limits.limit("login_per_account", rate_limits.account, failures_only=True)
     def post(self, credentials):
-        """Sign in a member of staff; the token goes in `Authorization: Bearer <token>`."""
-        with current_app.extensions["salon.sign_ins"].slot():  # a few at once: see gateway.bulkhead
+        """Sign in a member of staff; the token goes in `Authorization: Bearer <token>`.
+
+        Failed sign-ins are limited per account and per client address: over either limit the
+        password is not checked at all (429). A few sign-ins run at once (gateway.bulkhead)."""
+        with current_app.extensions["salon.sign_ins"].slot():
             user = remote().accounts.authenticate(
                 credentials["company_id"], credentials["email"], credentials["password"]
             )

@@ -5,11 +5,10 @@ import logging
 from contextlib import contextmanager
 
 import redis
-from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from gateway import rights
+from gateway import rate_limits, rights
 from gateway.auth import SECURITY, right_required, staff_required, staff_user
 from gateway.errors import InvalidInput, ServiceUnavailable, TooManyRequests
 from gateway.phone_codes import CodeRefused, Throttled
@@ -64,20 +63,30 @@ class PublicOnlineBooking(MethodView):
 class PhoneConfirmations(MethodView):
     @blp.arguments(PhoneSchema)
     @blp.response(202, PhoneCodeSentSchema)
-    @blp.alt_response(429, description="Asked too often; see the Retry-After header")
+    @blp.alt_response(429, description="Asked too often, or the salon's daily SMS cap is reached; see Retry-After")
+    @rate_limits.limit("phone_codes_per_address", rate_limits.client_address)
+    @rate_limits.limit("phone_codes_per_company", rate_limits.company)
     def post(self, asked, company_id):
-        """Text a 6-digit code to the client's phone, valid 10 minutes."""
+        """Text a 6-digit code to the client's phone, valid 10 minutes.
+
+        A code the salon cannot send (its daily SMS cap is reached: 429 naming `sms_daily_cap`) is
+        withdrawn, and counts against no limit of the phone or the address."""
         company = remote().companies.get(company_id)
         if not remote().scheduling.get_online_booking_rules(company_id)["sms_confirmation"]:
             raise InvalidInput("this salon does not confirm phones by SMS", {"phone": ["No code is needed."]})
         phone = normalised_phone(asked["phone"], company)
+        codes, client_address = phone_codes(), rate_limits.client_address()
         try:
             with code_store():
-                issued = phone_codes().issue(company_id, phone, request.remote_addr or "unknown")
+                issued = codes.issue(company_id, phone, client_address)
         except Throttled as throttled:
-            raise TooManyRequests(str(throttled), throttled.retry_after) from None
+            raise TooManyRequests(str(throttled), throttled.retry_after, {"name": throttled.limit}) from None
         text = f"{issued.code} is your code to book at {company['name']}. It expires in {issued.expires_in // 60} min."
-        remote().notifications.send_sms(company_id, {"phone": phone, "text": text, "purpose": "phone_code"})
+        try:
+            remote().notifications.send_sms(company_id, {"phone": phone, "text": text, "purpose": "phone_code"})
+        except (TooManyRequests, InvalidInput):  # refused, so not sent: as if never asked
+            withdraw(codes, company_id, phone, client_address)
+            raise
         return {"phone": phone, "expires_in": issued.expires_in, "resend_after": issued.resend_after}
 
 
@@ -95,6 +104,13 @@ class PhoneConfirmation(MethodView):
         except CodeRefused as refused:
             raise InvalidInput(str(refused), {"code": [str(refused)]}) from None
         return {"phone_token": token, "expires_in": codes.limits.token_ttl}
+
+
+def withdraw(codes, company_id: int, phone: str, client_address: str) -> None:
+    try:
+        codes.withdraw(company_id, phone, client_address)
+    except redis.RedisError:  # the refusal is what the client needs to hear; the code expires anyway
+        log.exception("could not withdraw a phone code that was not sent")
 
 
 @contextmanager

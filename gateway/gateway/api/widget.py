@@ -6,6 +6,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from gateway import rate_limits
 from gateway.errors import InvalidInput as InvalidInputError
 from gateway.errors import NotFound as NotFoundError
 from gateway.errors import nest_field_errors
@@ -37,6 +38,12 @@ blp = Blueprint(
 
 DEFAULT_DAYS = 14
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def widget_booking_limits(view):
+    """Online bookings and seats share their limits: per salon, and per client address."""
+    view = rate_limits.limit("widget_bookings_per_address", rate_limits.client_address)(view)
+    return rate_limits.limit("widget_bookings_per_company", rate_limits.company)(view)
 
 
 @blp.route("")
@@ -85,6 +92,8 @@ class PublicBookings(MethodView):
     @blp.arguments(WidgetBookingSchema)
     @blp.response(201, BookedSchema)
     @blp.doc(parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    @blp.alt_response(429, description="Too many online bookings at this salon or from this address")
+    @widget_booking_limits
     def post(self, booking, company_id):
         """Book as a client. Send an Idempotency-Key header so a repeated request books once.
 
@@ -144,6 +153,8 @@ class PublicSeats(MethodView):
     @blp.arguments(WidgetSeatSchema)
     @blp.response(201, BookedSchema)
     @blp.doc(parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    @blp.alt_response(429, description="Too many online bookings at this salon or from this address")
+    @widget_booking_limits
     def post(self, seat, company_id, group_event_id):
         """Book a seat in a group event as a client; 409 once the last seat has gone."""
         company = remote().companies.get(company_id)

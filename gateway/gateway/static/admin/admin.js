@@ -9,6 +9,7 @@ import { useSalon } from "./format.js";
 import { wireImports } from "./imports.js";
 import { $, busy, clearProblem, report, root, showProblem } from "./page.js";
 import { companyId, current, keep, may } from "./session.js";
+import { showUsage } from "./usage.js";
 
 async function showSignIn(message) {
   $("workspace").hidden = true;
@@ -56,6 +57,7 @@ async function openWorkspace() {
       await showFirstPage();
     }),
     may("export_data") && attempt("data-log-problem", showDataLog),
+    may("manage_settings") && attempt("usage-problem", showUsage),
   ]);
 }
 
