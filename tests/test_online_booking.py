@@ -222,3 +222,30 @@ def test_cancelling_a_prepaid_booking_leaves_the_refund_to_an_administrator(salo
     unpaid = salon.book_online(["Cut"], salon.local(WEEKDAY, 10), "Anna").json()
     salon.public.ok("POST", f"/api/v1/bookings/{unpaid['link_token']}/cancel")
     assert salon.api.ok("GET", f"/api/v1/appointments/{unpaid['appointment']['id']}/bill")["refund_status"] is None
+
+
+# ---------------------------------------------------------------- the client card
+
+
+def test_an_anonymous_booking_never_puts_its_email_on_an_existing_card(salon):
+    """Fault 1 of the hardening issue: a failed widget booking wrote the email it carried onto the
+    existing card that had none, and from then on that client's confirmations, with the link to
+    move or cancel, went to whoever sent it."""
+    one_stylist(salon)
+    phone = "+4915123987654"
+    made = salon.book_as_staff(["Cut"], salon.local(WEEKDAY, 9), "Anna", client={"name": "Anna", "phone": phone})
+    assert made.status_code == 201, made.text
+
+    def card() -> dict:
+        [found] = salon.api.ok("GET", "/api/v1/clients", params={"q": phone[-8:]})
+        return found
+
+    assert card()["email"] is None
+    past = salon.book_online(["Cut"], salon.local(date.today() - timedelta(days=2), 10), "Anna",
+                             client={"name": "Someone", "phone": phone, "email": "intruder@example.com"})  # fmt: skip
+    assert past.status_code == 422
+    assert card()["email"] is None  # the refused booking wrote nothing
+    booked = salon.book_online(["Cut"], salon.local(WEEKDAY, 11), "Anna",
+                               client={"name": "Someone", "phone": phone, "email": "intruder@example.com"})  # fmt: skip
+    assert booked.status_code == 201, booked.text
+    assert card()["email"] is None and card()["name"] == "Anna"  # only staff, or its owner, change the card
