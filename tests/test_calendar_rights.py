@@ -99,6 +99,27 @@ def test_a_specialist_sees_and_changes_only_their_own_column(team):
     assert anna.request("DELETE", f"/api/v1/appointments/{anna_visit['id']}").status_code == 403
 
 
+def test_a_specialist_finds_and_reads_only_their_own_clients(team):
+    anna_visit, ben_visit = booked(team, "Anna", 9, "Clara Anna-client"), booked(team, "Ben", 9, "Clara Ben-client")
+    anna = user(team, "anna.clients@example.com", "specialist", staff="Anna")
+    found = anna.ok("GET", "/api/v1/clients", params={"q": "Clara"})
+    assert [client["name"] for client in found] == ["Clara Anna-client"]
+    assert anna.ok("GET", f"/api/v1/clients/{anna_visit['client_id']}")["name"] == "Clara Anna-client"
+    assert anna.get(f"/api/v1/clients/{ben_visit['client_id']}").status_code == 404
+    owner = team.api.ok("GET", "/api/v1/clients", params={"q": "Clara"})
+    assert sorted(client["name"] for client in owner) == ["Clara Anna-client", "Clara Ben-client"]
+
+
+def test_a_user_without_rights_reads_nothing_of_the_salon_but_who_they_are(team):
+    role = team.api.ok("POST", "/api/v1/roles", {"name": "Nobody", "rights": []})
+    nobody = user(team, "nobody@example.com", role_id=role["id"])
+    assert nobody.ok("GET", "/api/v1/me")["rights"] == []
+    for path in ("/api/v1/staff", "/api/v1/services", "/api/v1/service-categories", "/api/v1/appointment-categories",
+                 "/api/v1/appointment-extra-fields", "/api/v1/online-booking-settings", "/api/v1/rights",
+                 f"/api/v1/staff/{team.staff['Anna']}/working-hours", "/api/v1/clients?q=a"):  # fmt: skip
+        assert nobody.get(path).status_code == 403, path
+
+
 def test_a_specialists_group_events_are_theirs_alone(team):
     event = team.api.ok(
         "POST",

@@ -64,6 +64,7 @@ def calendar_required(view):
         g.staff_user, g.calendar_scope = user, scope_of(user)
         return view(*args, **kwargs)
 
+    checked.salon_access = frozenset({rights.CALENDAR_ALL_STAFF, rights.CALENDAR_OWN_COLUMN})
     return checked
 
 

@@ -93,12 +93,18 @@ def token_claims(token: str, secret: str) -> dict:
         raise Unauthorized("invalid token") from None
 
 
+SIGNED_IN = "signed in"
+"""What `staff_required` asks: a valid token and nothing more. Only the endpoints about the signed-in
+user themselves may ask just that (a test walks every route)."""
+
+
 def staff_required(view):
     @wraps(view)
     def checked(*args, **kwargs):
         g.staff_user = authenticated()
         return view(*args, **kwargs)
 
+    checked.salon_access = SIGNED_IN
     return checked
 
 
@@ -119,6 +125,7 @@ def right_required(right: str, *alternatives: str):
             g.staff_user = user
             return view(*args, **kwargs)
 
+        checked.salon_access = wanted
         return checked
 
     return decorator

@@ -16,6 +16,10 @@ IMPORT_DATA = "import_data"
 MANAGE_SETTINGS = "manage_settings"
 MANAGE_USERS = "manage_users"
 
+SALON_SETUP_READERS = (CALENDAR_ALL_STAFF, CALENDAR_OWN_COLUMN, VIEW_BOOKINGS_OVERVIEW, MANAGE_SETTINGS,
+                       MANAGE_PRODUCTS_AND_STOCK, TAKE_PAYMENTS, EXPORT_DATA, IMPORT_DATA)  # fmt: skip
+"""Reading the salon's setup (staff, services, categories, extra fields, hours): whoever's work needs it."""
+
 ALL = frozenset(
     {
         VIEW_BOOKINGS_OVERVIEW, CALENDAR_ALL_STAFF, CALENDAR_OWN_COLUMN, TAKE_PAYMENTS, DELETE_PAYMENTS,

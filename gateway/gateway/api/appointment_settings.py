@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway import rights
-from gateway.auth import SECURITY, right_required, staff_required, staff_user
+from gateway.auth import SECURITY, right_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import AppointmentCategorySchema, ExtraFieldSchema
 
@@ -21,7 +21,7 @@ def _company() -> int:
 class Categories(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, AppointmentCategorySchema(many=True))
-    @staff_required
+    @right_required(*rights.SALON_SETUP_READERS)
     def get(self):
         return remote().bookings.list_categories(_company())
 
@@ -55,7 +55,7 @@ class Category(MethodView):
 class ExtraFields(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, ExtraFieldSchema(many=True))
-    @staff_required
+    @right_required(*rights.SALON_SETUP_READERS)
     def get(self):
         return remote().bookings.list_extra_fields(_company())
 

@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway import rights
-from gateway.auth import SECURITY, right_required, staff_required, staff_user
+from gateway.auth import SECURITY, right_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import CategorySchema, ServiceSchema
 
@@ -19,7 +19,7 @@ def _company() -> int:
 class Categories(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, CategorySchema(many=True))
-    @staff_required
+    @right_required(*rights.SALON_SETUP_READERS)
     def get(self):
         return remote().scheduling.list_service_categories(_company())
 
@@ -45,7 +45,7 @@ class Category(MethodView):
 class Services(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, ServiceSchema(many=True))
-    @staff_required
+    @right_required(*rights.SALON_SETUP_READERS)
     def get(self):
         return remote().scheduling.list_services(_company(), include_inactive=True)
 
@@ -62,7 +62,7 @@ class Services(MethodView):
 class Service(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, ServiceSchema)
-    @staff_required
+    @right_required(*rights.SALON_SETUP_READERS)
     def get(self, service_id):
         return remote().scheduling.get_service(_company(), service_id)
 

@@ -9,7 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway import rate_limits, rights
-from gateway.auth import SECURITY, right_required, staff_required, staff_user
+from gateway.auth import SECURITY, right_required, staff_user
 from gateway.errors import InvalidInput, ServiceUnavailable, TooManyRequests
 from gateway.phone_codes import CodeRefused, Throttled
 from gateway.remote import remote
@@ -38,7 +38,7 @@ blp = Blueprint(
 class OnlineBookingSettings(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, OnlineBookingSettingsSchema)
-    @staff_required
+    @right_required(rights.MANAGE_SETTINGS)
     def get(self):
         return remote().scheduling.get_online_booking_settings(staff_user().company_id)
 

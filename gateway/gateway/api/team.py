@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway import rights
-from gateway.auth import SECURITY, right_required, staff_required, staff_user
+from gateway.auth import SECURITY, right_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import (
     DateOverrideSchema,
@@ -25,7 +25,7 @@ def _company() -> int:
 class StaffMembers(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, StaffMemberSchema(many=True))
-    @staff_required
+    @right_required(*rights.SALON_SETUP_READERS)
     def get(self):
         return remote().scheduling.list_staff(_company(), include_inactive=True)
 
@@ -41,7 +41,7 @@ class StaffMembers(MethodView):
 class StaffMember(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, StaffMemberSchema)
-    @staff_required
+    @right_required(*rights.SALON_SETUP_READERS)
     def get(self, staff_member_id):
         return remote().scheduling.get_staff_member(_company(), staff_member_id)
 
@@ -57,7 +57,7 @@ class StaffMember(MethodView):
 class WorkingHours(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, WorkingHoursSchema)
-    @staff_required
+    @right_required(rights.CALENDAR_ALL_STAFF, rights.CALENDAR_OWN_COLUMN, rights.MANAGE_SETTINGS)
     def get(self, staff_member_id):
         return remote().scheduling.get_working_hours(_company(), staff_member_id)
 

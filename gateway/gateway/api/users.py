@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from gateway import rights
-from gateway.auth import SECURITY, right_required, staff_required, staff_user
+from gateway.auth import SECURITY, right_required, staff_user
 from gateway.remote import remote
 from gateway.schemas import NewUserSchema, RightSchema, RoleSchema, UserAccountSchema, UserChangesSchema
 
@@ -25,7 +25,7 @@ def _actor() -> dict:
 class Rights(MethodView):
     @blp.doc(security=SECURITY)
     @blp.response(200, RightSchema(many=True))
-    @staff_required
+    @right_required(rights.MANAGE_USERS)
     def get(self):
         """Every right a role can hold, in display order."""
         return remote().accounts.list_rights()

@@ -107,6 +107,23 @@ def appointment_by_key(session: Session, company_id: int, key: str) -> tuple[int
     return None if found is None else (found.id, found.request_fingerprint)
 
 
+def clients_of_staff_member(session: Session, company_id: int, staff_member_id: int, client_ids) -> list[int]:
+    """Which of these clients have (or had) an appointment with the staff member, deleted ones aside."""
+    if not client_ids:
+        return []
+    query = (
+        select(Appointment.client_id)
+        .where(
+            Appointment.company_id == company_id,
+            Appointment.client_id.in_(sorted(set(client_ids))),
+            Appointment.staff_member_id == staff_member_id,
+            Appointment.deleted_at.is_(None),
+        )
+        .distinct()
+    )
+    return sorted(session.scalars(query))
+
+
 def appointments_between(
     session: Session, company_id: int, start: datetime, end: datetime, staff_member_ids=None, include_cancelled=False
 ) -> list[Appointment]:

@@ -612,6 +612,15 @@ class BreakSchema(Schema):
     version = fields.Integer()
 
 
+class ClientsOfStaffMemberSchema(Schema):
+    company_id = company_id
+    staff_member_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))
+    client_ids = fields.List(
+        fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID)), required=True,
+        validate=validate.Length(max=500),
+    )  # fmt: skip
+
+
 class BusyRecordsQuerySchema(Schema):
     """A page of one kind's records for scheduling's resync, or (without kind) their digest."""
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from bookings import imports, metrics
+from bookings import imports, metrics, repository
 from bookings.handlers import (
     appointments,
     breaks,
@@ -22,6 +22,7 @@ from bookings.schemas import (
     CalendarQuerySchema,
     CancelSchema,
     CategorySchema,
+    ClientsOfStaffMemberSchema,
     CreateAppointmentSchema,
     DeleteAppointmentsSchema,
     DeletionSchema,
@@ -317,6 +318,15 @@ class BookingsService(HealthChecks):
     def _by_link(self, token):
         token = load(LinkSchema(), {"token": token})["token"]
         return appointments.appointment_by_link(self.uow, self.link_secret, token, self.links_live_after_visit)
+
+    @rpc
+    def clients_of_staff_member(self, company_id, staff_member_id, client_ids):
+        """Which of the clients have (or had) an appointment with the staff member: the clients a
+        user who sees only that staff member's column of the calendar may read."""
+        query = load(ClientsOfStaffMemberSchema(), {"company_id": company_id, "staff_member_id": staff_member_id,
+                                                    "client_ids": client_ids})  # fmt: skip
+        with self.uow as uow:
+            return repository.clients_of_staff_member(uow.session, **query)
 
     # ---------------------------------------------------------------- scheduling's copy of busy times
 

@@ -31,3 +31,14 @@ def test_records_come_in_pages_whatever_their_state_and_the_digest_counts_their_
         "group_event": {"count": 0, "versions": 0},
         "break": {"count": 0, "versions": 0},
     }
+
+
+def test_the_clients_a_staff_member_has_seen_are_theirs_to_read(uow, scheduling, company_id):
+    from bookings import repository
+
+    mine = book(uow, scheduling, company_id, staff=(5,), client_id=21).appointment
+    book(uow, scheduling, company_id, staff=(6,), client_id=22, starts_at=MONDAY_10 + timedelta(hours=2))
+    book(uow, scheduling, company_id + 1, staff=(5,), client_id=23)  # another salon's
+    with uow:
+        found = repository.clients_of_staff_member(uow.session, company_id, 5, [21, 22, 23, 24])
+    assert found == [mine.client_id]
