@@ -1,7 +1,8 @@
 """Roles, rights and users."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, validate
 
+from salon_infra import fields
 from scheduling.domain.rights import unknown_rights
 from scheduling.schemas.common import company_id, record_id
 
