@@ -38,8 +38,8 @@ from gateway.errors import register_error_handlers
 from gateway.phone_codes import PhoneCodes
 from gateway.remote import Remote
 from gateway.rpc import RpcClient
-from gateway.schemas import MAX_ID
 from gateway.settings import Settings
+from salon_infra.validation import MAX_ID
 
 API_BLUEPRINTS = (
     accounts.blp,

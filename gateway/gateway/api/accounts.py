@@ -1,10 +1,10 @@
 """Signing up a salon, signing in, and the salon's own profile."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, issue_token, right_required, staff_required, staff_user
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import (
     CompanyFieldsSchema,

@@ -3,13 +3,13 @@ it (book, edit its service lines and details, set the visit status, move, cancel
 endpoint asks gateway.access which columns the user may see and change."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.access import calendar_required, calendar_scope, scope_of
 from gateway.auth import SECURITY, right_required, staff_user
 from gateway.calendar_view import calendar_days, week_of
 from gateway.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import (
     AppointmentChangesSchema,

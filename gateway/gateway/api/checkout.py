@@ -4,7 +4,6 @@ memberships and gift cards, writing off consumables. Only for users who may see 
 column (gateway.access via `own_appointment`), each change under its named right."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.access import calendar_required
@@ -20,6 +19,7 @@ from gateway.checkout_schemas import (
     ProductSaleRequestSchema,
 )
 from gateway.errors import InvalidInput
+from gateway.parsing import Blueprint
 from gateway.till import in_salon_time, payments, salon_timezone, with_header_name
 
 from .calendar import own_appointment

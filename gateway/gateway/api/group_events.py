@@ -1,11 +1,11 @@
 """Group events on the calendar (one staff member, one service, several clients) and breaks."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.access import calendar_required, calendar_scope
 from gateway.auth import SECURITY, staff_user
 from gateway.errors import InvalidInput
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import (
     AddedBreakSchema,

@@ -1,8 +1,8 @@
 """A client's own booking, reached through the secret link they were given when booking."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import PublicBookingSchema, RescheduleSchema
 from gateway.views import public_booking

@@ -1,10 +1,10 @@
 """What the salon sent: every SMS and email, and the development SMS inbox."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import MessageQuerySchema, MessageSchema
 

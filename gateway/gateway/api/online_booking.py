@@ -7,11 +7,11 @@ from contextlib import contextmanager
 import redis
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_required, staff_user
 from gateway.errors import InvalidInput, ServiceUnavailable, TooManyRequests
+from gateway.parsing import Blueprint
 from gateway.phone_codes import CodeRefused, Throttled
 from gateway.remote import remote
 from gateway.schemas import (

@@ -4,12 +4,12 @@ from datetime import timedelta
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.errors import InvalidInput as InvalidInputError
 from gateway.errors import NotFound as NotFoundError
 from gateway.errors import nest_field_errors
 from gateway.localtime import day_bounds, today_in
+from gateway.parsing import Blueprint
 from gateway.phone_codes import PhoneCodes
 from gateway.remote import remote
 from gateway.schemas import (
@@ -26,6 +26,7 @@ from gateway.schemas import (
     WidgetSeatSchema,
 )
 from gateway.views import as_built, in_local_time, public_booking
+from salon_infra.validation import LAST_DAY
 
 blp = Blueprint(
     "widget",
@@ -119,7 +120,7 @@ class PublicGroupEvents(MethodView):
         if not wanted:
             return []
         first_day = query["date_from"] or today_in(company["timezone"])
-        last_day = query["date_to"] or first_day + timedelta(days=DEFAULT_DAYS - 1)
+        last_day = query["date_to"] or min(first_day + timedelta(days=DEFAULT_DAYS - 1), LAST_DAY)
         start, end = day_bounds(first_day, company["timezone"])[0], day_bounds(last_day, company["timezone"])[1]
         events = remote().bookings.list_group_events(
             company_id,
@@ -167,7 +168,7 @@ def online_client(company: dict, booking: dict) -> dict:
 
 def find_slots(company_id: int, query: dict, *, online: bool) -> dict:
     first_day = query["date_from"] or today_in(remote().companies.get(company_id)["timezone"])
-    last_day = query["date_to"] or first_day + timedelta(days=DEFAULT_DAYS - 1)
+    last_day = query["date_to"] or min(first_day + timedelta(days=DEFAULT_DAYS - 1), LAST_DAY)
     return remote().scheduling.find_slots(
         company_id,
         {
