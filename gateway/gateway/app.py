@@ -96,7 +96,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         token_secret=settings.phone_token_secret,
     )
     api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
-    api.register_converter(IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1})
+    api.register_converter(
+        IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+    )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)

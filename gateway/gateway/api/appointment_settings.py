@@ -68,7 +68,7 @@ class ExtraFields(MethodView):
         return remote().bookings.create_extra_field(_company(), extra_field)
 
 
-@blp.route("/appointment-extra-fields/<string:code>")
+@blp.route("/appointment-extra-fields/<string(maxlength=50):code>")
 class ExtraField(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ExtraFieldSchema(partial=True, exclude=("code",)))

@@ -28,7 +28,7 @@ from gateway.schemas import (
 )
 from gateway.views import as_built, staff_view
 
-from .widget import IDEMPOTENCY_HEADER, find_or_create_client, find_slots, idempotency_key
+from .widget import IDEMPOTENCY_PARAMETER, find_or_create_client, find_slots, idempotency_key
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1", description="The staff calendar and appointments")
 
@@ -87,7 +87,7 @@ class StaffSlots(MethodView):
 
 @blp.route("/appointments")
 class Appointments(MethodView):
-    @blp.doc(security=SECURITY, parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    @blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAMETER])
     @blp.arguments(StaffBookingSchema)
     @blp.response(201, StaffBookedSchema)
     @calendar_required

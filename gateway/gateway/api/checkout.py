@@ -36,7 +36,7 @@ KEY_PARAMETER = {
     "in": "header",
     "name": IDEMPOTENCY_HEADER,
     "required": True,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
     "description": "the same key and request replays the first answer; another request is refused",
 }
 

@@ -10,7 +10,7 @@ from gateway.views import public_booking
 blp = Blueprint(
     "booking_links",
     __name__,
-    url_prefix="/api/v1/bookings/<string:token>",
+    url_prefix="/api/v1/bookings/<string(maxlength=200):token>",
     description="A client views, reschedules or cancels their booking with its secret link.",
 )
 

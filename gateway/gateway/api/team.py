@@ -70,7 +70,7 @@ class WorkingHours(MethodView):
         return remote().scheduling.set_weekly_hours(_company(), staff_member_id, hours["weekly"])
 
 
-@blp.route("/staff/<id:staff_member_id>/date-overrides/<string:date>")
+@blp.route("/staff/<id:staff_member_id>/date-overrides/<string(maxlength=10):date>")
 class DateOverride(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(DayPlanSchema)

@@ -37,6 +37,11 @@ blp = Blueprint(
 
 DEFAULT_DAYS = 14
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": IDEMPOTENCY_HEADER,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+}
 
 
 @blp.route("")
@@ -84,7 +89,7 @@ class PublicSlots(MethodView):
 class PublicBookings(MethodView):
     @blp.arguments(WidgetBookingSchema)
     @blp.response(201, BookedSchema)
-    @blp.doc(parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, booking, company_id):
         """Book as a client. Send an Idempotency-Key header so a repeated request books once.
 
@@ -138,7 +143,7 @@ class PublicGroupEvents(MethodView):
 class PublicSeats(MethodView):
     @blp.arguments(WidgetSeatSchema)
     @blp.response(201, BookedSchema)
-    @blp.doc(parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     def post(self, seat, company_id, group_event_id):
         """Book a seat in a group event as a client; 409 once the last seat has gone."""
         company = remote().companies.get(company_id)
