@@ -42,8 +42,8 @@ from gateway.phone_codes import PhoneCodes
 from gateway.remote import Remote
 from gateway.revocation import Revocations
 from gateway.rpc import RpcClient
-from gateway.schemas import MAX_ID
 from gateway.settings import Settings
+from salon_infra.validation import MAX_ID
 
 API_BLUEPRINTS = (
     accounts.blp,
@@ -111,7 +111,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     rate_limits.init_app(app, settings.rate_limits, settings.redis_url, settings.redis_prefix)
     api = Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
-    api.register_converter(IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1})
+    api.register_converter(
+        IdConverter, lambda _converter: {"type": "integer", "format": "int64", "minimum": 1, "maximum": MAX_ID}
+    )
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     for blueprint in API_BLUEPRINTS:
         api.register_blueprint(blueprint)

@@ -2,9 +2,10 @@
 of the API); they also make the OpenAPI document. Money is integer minor units; times are in the
 salon's offset. The payments service checks the salon's rules and names the fields at fault."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
 from gateway.schemas import positive_id
+from salon_infra import fields
 
 MAX_MONEY = 10**10
 METHODS = ["cash", "card", "gift_card", "membership"]

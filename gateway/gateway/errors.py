@@ -173,6 +173,14 @@ def api_error_response(error: ApiError):
     return jsonify(body), code, headers
 
 
+def _naming(messages: dict) -> str:
+    """The message of a 422: "invalid starts_at, staff_member_id", or "invalid request"
+    when the request as a whole is at fault (not JSON, or not an object)."""
+    fields = {str(field) for where in messages.values() if isinstance(where, dict) for field in where}
+    named = sorted(fields - {"_schema"})
+    return f"invalid {', '.join(named)}" if named else "invalid request"
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(ApiError, api_error_response)
 
@@ -180,7 +188,7 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         # flask-smorest puts validation messages in error.data["messages"]
         messages = getattr(error, "data", {}).get("messages")
-        body = error_body(error.code, error.description if not messages else "invalid request")
+        body = error_body(error.code, error.description if not messages else _naming(messages))
         if messages:
             body["errors"] = messages
         return jsonify(body), error.code

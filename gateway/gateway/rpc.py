@@ -32,8 +32,9 @@ import pika
 import pika.exceptions
 
 from gateway import observability
-from gateway.errors import REMOTE_ERRORS, ServiceUnavailable, remote_error
+from gateway.errors import REMOTE_ERRORS, InvalidInput, ServiceUnavailable, remote_error
 from gateway.logs import REQUEST_ID, RPC_HEADER
+from salon_infra.validation import find_problem, nested_errors
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +83,10 @@ class RpcClient:
 
     def call(self, service: str, method: str, *args, **kwargs):
         """Call `service.method` and return its result, or raise the mapped remote error."""
+        body = encode_request(args, kwargs)
         started, outcome = time.perf_counter(), UNAVAILABLE
         try:
-            reply = self._reply(service, method, args, kwargs)
+            reply = self._reply(service, method, body)
             outcome = _outcome(reply)
         finally:
             observability.observe_rpc(service, method, outcome, time.perf_counter() - started)
@@ -92,12 +94,12 @@ class RpcClient:
             raise remote_error(reply["error"])
         return reply["result"]
 
-    def _reply(self, service: str, method: str, args, kwargs) -> dict:
+    def _reply(self, service: str, method: str, body: bytes) -> dict:
         deadline = self._deadline(service)
         if self._is_suspect(service) and not self._has_consumers(service):
             raise ServiceUnavailable(f"the {service} service is not running")
         try:
-            reply = self._call(service, method, args, kwargs, deadline)
+            reply = self._call(service, method, body, deadline)
         except _Timeout:
             self._suspects[service] = time.monotonic() + SUSPECT_FOR
             self._reset()  # a connection that may be dead is not used again
@@ -109,13 +111,17 @@ class RpcClient:
         """Several independent calls at once, `(service, method, *args)` each: every request is
         published before any reply is awaited, so the services work side by side and the whole
         takes about as long as the slowest. The results in order; the first error is raised."""
+        bodies = [encode_request(call[2:], {}) for call in calls]
         started, deadline = time.perf_counter(), min(self._deadline(service) for service, *_ in calls)
         for service, *_ in calls:
             if self._is_suspect(service) and not self._has_consumers(service):
                 raise ServiceUnavailable(f"the {service} service is not running")
         connection = self._connection()
         try:
-            sent = [(call[0], connection.publish(call[0], call[1], call[2:], {}, _left(deadline))) for call in calls]
+            sent = [
+                (call[0], connection.publish(call[0], call[1], body, _left(deadline)))
+                for call, body in zip(calls, bodies, strict=True)
+            ]
         except BROKER_ERRORS as problem:
             self._reset()
             raise ServiceUnavailable("lost the message broker") from problem
@@ -158,16 +164,16 @@ class RpcClient:
     def ping_broker(self) -> None:
         self._connection().ensure_open()
 
-    def _call(self, service, method, args, kwargs, deadline: float) -> dict:
+    def _call(self, service, method, body: bytes, deadline: float) -> dict:
         connection = self._connection()
         try:
-            correlation_id = connection.publish(service, method, args, kwargs, _left(deadline))
+            correlation_id = connection.publish(service, method, body, _left(deadline))
         except BROKER_ERRORS:
             # Nothing reached the broker; a fresh connection may well work (e.g. after a restart).
             self._reset()
             connection = self._connection()
             try:
-                correlation_id = connection.publish(service, method, args, kwargs, _left(deadline))
+                correlation_id = connection.publish(service, method, body, _left(deadline))
             except BROKER_ERRORS as problem:
                 self._reset()
                 raise ServiceUnavailable(f"lost the message broker while calling {service}") from problem
@@ -218,6 +224,20 @@ def _outcome(reply: dict) -> str:
     return REJECTED if exc_type in REMOTE_ERRORS else FAILED
 
 
+def encode_request(args, kwargs: dict) -> bytes:
+    """A request's body. Input that JSON cannot carry (a number beyond 64 bits, a lone surrogate)
+    is refused as InvalidInput naming the field, should any reach here past the schemas."""
+    try:
+        return orjson.dumps({"args": args, "kwargs": kwargs})
+    except orjson.JSONEncodeError:
+        problem = find_problem([*args, kwargs])
+        if problem is None:
+            raise  # not the input: a bug
+        path, message = problem
+        field = path.split(".", 1)[1] if "." in path else "_schema"  # "1.client.name": the 2nd argument's client.name
+        raise InvalidInput(f"invalid {field}", nested_errors(field, [message])) from None
+
+
 def _left(deadline: float) -> float:
     """Seconds until `deadline` (monotonic), at least a millisecond: a request's TTL and deadline."""
     return max(deadline - time.monotonic(), 0.001)
@@ -244,7 +264,7 @@ class _ThreadConnection:
     def ensure_open(self) -> None:
         self.connection.process_data_events(time_limit=0)
 
-    def publish(self, service: str, method: str, args, kwargs, timeout: float) -> str:
+    def publish(self, service: str, method: str, body: bytes, timeout: float) -> str:
         correlation_id = uuid.uuid4().hex
         headers = {
             "nameko.call_id_stack": [f"gateway.{method}.{correlation_id}"],
@@ -260,7 +280,6 @@ class _ThreadConnection:
             expiration=str(max(int(timeout * 1000), 1)),
             headers=headers,
         )
-        body = orjson.dumps({"args": args, "kwargs": kwargs})
         self.pending.add(correlation_id)
         self.channel.basic_publish(RPC_EXCHANGE, f"{service}.{method}", body, properties, mandatory=True)
         return correlation_id

@@ -2,13 +2,17 @@
 
 The gateway checks shapes (types, required fields, lengths); the services check the
 salon's rules at their own boundary and answer with field errors the gateway passes on.
+Fields are salon_infra's bounded ones: whole numbers within 64 bits, text of valid Unicode
+without NUL and of bounded length, dates from 2000-01-01 to 2100-12-31.
 """
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
+
+from salon_infra import fields
+from salon_infra.validation import MAX_ID
 
 COLOUR = validate.Regexp(r"^#[0-9a-fA-F]{6}$", error="Use #rrggbb.")
 HH_MM = validate.Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", error="Use HH:MM, 00:00 to 23:59.")
-MAX_ID = 2**63 - 1  # ids are BIGINT
 positive_id = validate.Range(min=1, max=MAX_ID)
 
 
@@ -164,7 +168,7 @@ class WeeklyHoursSchema(Schema):
 
 
 class DateOverrideSchema(DayPlanSchema):
-    date = fields.Date(dump_only=True)
+    date = fields.String(dump_only=True, metadata={"format": "date"})
 
 
 class BreakSchema(Schema):

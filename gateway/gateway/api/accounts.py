@@ -2,7 +2,6 @@
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rate_limits, rights
 from gateway.auth import (
@@ -14,6 +13,7 @@ from gateway.auth import (
     staff_user,
     token_claims,
 )
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import (
     CompanyFieldsSchema,

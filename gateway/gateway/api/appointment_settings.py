@@ -1,10 +1,10 @@
 """The salon's appointment categories (title and colour) and the extra fields its appointments have."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import AppointmentCategorySchema, ExtraFieldSchema
 
@@ -68,7 +68,7 @@ class ExtraFields(MethodView):
         return remote().bookings.create_extra_field(_company(), extra_field)
 
 
-@blp.route("/appointment-extra-fields/<string:code>")
+@blp.route("/appointment-extra-fields/<string(maxlength=50):code>")
 class ExtraField(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(ExtraFieldSchema(partial=True, exclude=("code",)))

@@ -3,7 +3,6 @@ it (book, edit its service lines and details, set the visit status, move, cancel
 endpoint asks gateway.access which columns the user may see and change."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.access import calendar_required, calendar_scope, scope_of
@@ -11,6 +10,7 @@ from gateway.auth import SECURITY, right_required, staff_user
 from gateway.calendar_view import calendar_days, week_of
 from gateway.deletions import delete_visits
 from gateway.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import (
     AppointmentChangesSchema,
@@ -29,7 +29,7 @@ from gateway.schemas import (
 )
 from gateway.views import as_built, staff_view
 
-from .widget import IDEMPOTENCY_HEADER, find_or_create_client, find_slots, idempotency_key
+from .widget import IDEMPOTENCY_PARAMETER, find_or_create_client, find_slots, idempotency_key
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1", description="The staff calendar and appointments")
 
@@ -88,7 +88,7 @@ class StaffSlots(MethodView):
 
 @blp.route("/appointments")
 class Appointments(MethodView):
-    @blp.doc(security=SECURITY, parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    @blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAMETER])
     @blp.arguments(StaffBookingSchema)
     @blp.response(201, StaffBookedSchema)
     @calendar_required

@@ -5,7 +5,6 @@ column (gateway.access via `own_appointment`), each change under its named right
 sales (products, cards) carry an Idempotency-Key: a double tap pays or sells once."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.access import calendar_required
@@ -21,6 +20,7 @@ from gateway.checkout_schemas import (
     ProductSaleRequestSchema,
 )
 from gateway.errors import InvalidInput
+from gateway.parsing import Blueprint
 from gateway.till import in_salon_time, payments, salon_timezone, with_header_name
 
 from .calendar import own_appointment
@@ -38,7 +38,7 @@ KEY_PARAMETER = {
     "in": "header",
     "name": IDEMPOTENCY_HEADER,
     "required": True,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
     "description": "the same key and request replays the first answer; another request is refused",
 }
 

@@ -1,11 +1,11 @@
 """The salon's client cards."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.access import calendar_required, calendar_scope
 from gateway.auth import SECURITY, staff_user
 from gateway.errors import NotFound
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import ClientCardSchema, ClientSearchSchema
 

@@ -5,11 +5,11 @@ import base64
 
 from flask import Response, request, stream_with_context
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
 from gateway.errors import InvalidInput
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import (
     DataLogEntrySchema,

@@ -1,11 +1,11 @@
 """Group events on the calendar (one staff member, one service, several clients) and breaks."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway.access import calendar_required, calendar_scope
 from gateway.auth import SECURITY, staff_user
 from gateway.errors import InvalidInput
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import (
     AddedBreakSchema,
@@ -20,7 +20,7 @@ from gateway.schemas import (
 from gateway.views import in_local_time, staff_view
 
 from .calendar import card_snapshot, staff_client
-from .widget import IDEMPOTENCY_HEADER, idempotency_key
+from .widget import IDEMPOTENCY_PARAMETER, idempotency_key
 
 blp = Blueprint("group_events", __name__, url_prefix="/api/v1", description="Group events and breaks")
 
@@ -103,7 +103,7 @@ class CancelGroupEvent(MethodView):
 
 @blp.route("/group-events/<id:group_event_id>/seats")
 class Seats(MethodView):
-    @blp.doc(security=SECURITY, parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    @blp.doc(security=SECURITY, parameters=[IDEMPOTENCY_PARAMETER])
     @blp.arguments(StaffSeatSchema)
     @blp.response(201, StaffBookedSchema)
     @calendar_required

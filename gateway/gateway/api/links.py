@@ -1,8 +1,8 @@
 """A client's own booking, reached through the secret link they were given when booking."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import PublicBookingSchema, RescheduleSchema
 from gateway.views import public_booking
@@ -10,7 +10,7 @@ from gateway.views import public_booking
 blp = Blueprint(
     "booking_links",
     __name__,
-    url_prefix="/api/v1/bookings/<string:token>",
+    url_prefix="/api/v1/bookings/<string(maxlength=200):token>",
     description="A client views, reschedules or cancels their booking with its secret link.",
 )
 

@@ -4,10 +4,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import MessageQuerySchema, MessageSchema, NotificationUsageSchema
 

@@ -6,11 +6,11 @@ from contextlib import contextmanager
 
 import redis
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rate_limits, rights
 from gateway.auth import SECURITY, right_required, staff_user
 from gateway.errors import InvalidInput, ServiceUnavailable, TooManyRequests
+from gateway.parsing import Blueprint
 from gateway.phone_codes import CodeRefused, Throttled
 from gateway.remote import remote
 from gateway.schemas import (

@@ -1,12 +1,12 @@
 """Overview > Bookings: every booking of the salon, filtered and paged, and deleting them."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
 from gateway.deletions import delete_visits
 from gateway.localtime import day_bounds
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import DeleteBookingsSchema, DeletionSchema, OverviewPageSchema, OverviewQuerySchema
 from gateway.views import in_local_time

@@ -2,7 +2,6 @@
 write-offs, the ledger, and bills of materials (what a service uses up)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
@@ -18,6 +17,7 @@ from gateway.checkout_schemas import (
     StockQuerySchema,
     StorageSchema,
 )
+from gateway.parsing import Blueprint
 from gateway.till import in_salon_time, payments, salon_timezone
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1", description="Products, storages and stock")

@@ -1,10 +1,10 @@
 """The salon's team: staff members, their working hours and the days that differ."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import (
     DateOverrideSchema,
@@ -70,7 +70,7 @@ class WorkingHours(MethodView):
         return remote().scheduling.set_weekly_hours(_company(), staff_member_id, hours["weekly"])
 
 
-@blp.route("/staff/<id:staff_member_id>/date-overrides/<string:date>")
+@blp.route("/staff/<id:staff_member_id>/date-overrides/<string(maxlength=10):date>")
 class DateOverride(MethodView):
     @blp.doc(security=SECURITY)
     @blp.arguments(DayPlanSchema)

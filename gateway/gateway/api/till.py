@@ -2,7 +2,6 @@
 gift-card types, generating a card's code and finding a card by its code."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
@@ -17,6 +16,7 @@ from gateway.checkout_schemas import (
     TakingsQuerySchema,
     TakingsSchema,
 )
+from gateway.parsing import Blueprint
 from gateway.till import in_salon_time, payments, salon_timezone
 
 blp = Blueprint("till", __name__, url_prefix="/api/v1", description="Cash desks, takings, memberships and gift cards")

@@ -2,10 +2,10 @@
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rights
 from gateway.auth import SECURITY, right_required, staff_user
+from gateway.parsing import Blueprint
 from gateway.remote import remote
 from gateway.schemas import NewUserSchema, RightSchema, RoleSchema, UserAccountSchema, UserChangesSchema
 

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 from flask import current_app, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from gateway import rate_limits
 from gateway.errors import InvalidInput as InvalidInputError
 from gateway.errors import NotFound as NotFoundError
 from gateway.errors import nest_field_errors
 from gateway.localtime import day_bounds, today_in
+from gateway.parsing import Blueprint
 from gateway.phone_codes import PhoneCodes
 from gateway.remote import remote
 from gateway.rpc import one_deadline
@@ -28,6 +28,7 @@ from gateway.schemas import (
     WidgetSeatSchema,
 )
 from gateway.views import as_built, in_local_time, public_booking
+from salon_infra.validation import LAST_DAY
 
 blp = Blueprint(
     "widget",
@@ -38,6 +39,11 @@ blp = Blueprint(
 
 DEFAULT_DAYS = 14
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_PARAMETER = {
+    "in": "header",
+    "name": IDEMPOTENCY_HEADER,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+}
 
 
 def widget_booking_limits(view):
@@ -91,7 +97,7 @@ class PublicSlots(MethodView):
 class PublicBookings(MethodView):
     @blp.arguments(WidgetBookingSchema)
     @blp.response(201, BookedSchema)
-    @blp.doc(parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     @blp.alt_response(429, description="Too many online bookings at this salon or from this address")
     @widget_booking_limits
     def post(self, booking, company_id):
@@ -134,7 +140,7 @@ class PublicGroupEvents(MethodView):
         if not wanted:
             return []
         first_day = query["date_from"] or today_in(company["timezone"])
-        last_day = query["date_to"] or first_day + timedelta(days=DEFAULT_DAYS - 1)
+        last_day = query["date_to"] or min(first_day + timedelta(days=DEFAULT_DAYS - 1), LAST_DAY)
         start, end = day_bounds(first_day, company["timezone"])[0], day_bounds(last_day, company["timezone"])[1]
         events = remote().bookings.list_group_events(
             company_id,
@@ -152,7 +158,7 @@ class PublicGroupEvents(MethodView):
 class PublicSeats(MethodView):
     @blp.arguments(WidgetSeatSchema)
     @blp.response(201, BookedSchema)
-    @blp.doc(parameters=[{"in": "header", "name": IDEMPOTENCY_HEADER, "schema": {"type": "string"}}])
+    @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
     @blp.alt_response(429, description="Too many online bookings at this salon or from this address")
     @widget_booking_limits
     def post(self, seat, company_id, group_event_id):
@@ -184,7 +190,7 @@ def online_client(company: dict, booking: dict) -> dict:
 
 def find_slots(company_id: int, query: dict, *, online: bool) -> dict:
     first_day = query["date_from"] or today_in(remote().companies.get(company_id)["timezone"])
-    last_day = query["date_to"] or first_day + timedelta(days=DEFAULT_DAYS - 1)
+    last_day = query["date_to"] or min(first_day + timedelta(days=DEFAULT_DAYS - 1), LAST_DAY)
     return remote().scheduling.find_slots(
         company_id,
         {

@@ -2,12 +2,13 @@
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, post_load, validate, validates_schema
 
 from bookings.domain import commands
 from bookings.domain.appointments import ONLINE_SOURCES, SOURCES, VISIT_STATUS_CODES
 from bookings.domain.model import Actor, LineChange
 from bookings.domain.pricing import MAX_PRICE, MAX_QUANTITY, Discount, PriceProblem, percent_hundredths
+from salon_infra import fields
 from salon_infra.extra_fields import TYPES
 from salon_infra.validation import MAX_ID
 

@@ -1,8 +1,9 @@
 """What crosses the clients service's RPC boundary."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, validate
 
 from clients.domain.phones import is_known_region
+from salon_infra import fields
 from salon_infra.validation import MAX_ID
 
 

@@ -3,9 +3,10 @@
 import base64
 import binascii
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, validate
 
 from imports.kinds import IMPORT_KINDS, JOB_KINDS
+from salon_infra import fields
 from salon_infra.validation import MAX_ID
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

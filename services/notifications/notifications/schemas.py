@@ -1,9 +1,10 @@
 """What crosses the notifications service's RPC and event boundaries."""
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, validate
 
 from notifications.domain.channels import CHANNELS, SUBJECT_MAX_LENGTH
 from notifications.domain.messages import APPOINTMENT_EVENTS
+from salon_infra import fields
 from salon_infra.validation import MAX_ID
 
 company_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=MAX_ID))

@@ -3,11 +3,12 @@ results dumped as plain JSON. Money is integer minor units; times are ISO 8601 i
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, post_load, validate, validates_schema
 
 from payments.domain import codes, commands, money, stock, takings
 from payments.domain.cards import GIFT_CARD, MEMBERSHIP, PAYS_FOR
 from payments.domain.model import DESK_KINDS, DESK_OF_METHOD, METHODS, LineCopy, VisitCopy
+from salon_infra import fields
 from salon_infra.errors import InvalidInput
 from salon_infra.validation import MAX_ID
 

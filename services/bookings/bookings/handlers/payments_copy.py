@@ -6,10 +6,11 @@ Each event carries the bill's version; an older or repeated one changes nothing.
 change of the appointment (no new version, no event of its own), so it cannot echo back to payments.
 """
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, validate
 from sqlalchemy import update
 
 from bookings.models import appointments
+from salon_infra import fields
 from salon_infra.database import UnitOfWork
 from salon_infra.validation import MAX_ID
 

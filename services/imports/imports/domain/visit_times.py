@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime, time, timedelta
 
 from imports.domain.cells import CellError, is_empty, number
+from salon_infra.validation import FIRST_DAY, LAST_DAY, day_in_range
 
 DURATION_STEP_MINUTES = 15  # a visit lasts whole quarters of an hour
 DEFAULT_DURATION_MINUTES = 15
@@ -19,7 +20,7 @@ _DATE_TIME = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\s+(\d{1,2}):(\d{2})")
 def local_start(value: object) -> datetime:
     """A date-and-time cell, or text such as "04.01.2016 10:30" (day.month.year hours:minutes)."""
     if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
+        return _in_range(value.replace(tzinfo=None))
     if isinstance(value, date | time) or is_empty(value) or not isinstance(value, str):
         raise CellError("expected a date and time such as 04.01.2016 10:30")
     match = _DATE_TIME.fullmatch(value.strip())
@@ -27,9 +28,18 @@ def local_start(value: object) -> datetime:
         raise CellError("expected a date and time such as 04.01.2016 10:30")
     day, month, year, hour, minute = (int(part) for part in match.groups())
     try:
-        return datetime(year, month, day, hour, minute)
+        moment = datetime(year, month, day, hour, minute)
     except ValueError:
         raise CellError(f"{value.strip()!r} is not a real date and time") from None
+    return _in_range(moment)
+
+
+def _in_range(moment: datetime) -> datetime:
+    """Within the dates every service takes (salon_infra.validation), so that rounding to a slot
+    and moving to UTC never leave the calendar."""
+    if not day_in_range(moment.date()):
+        raise CellError(f"must be a date from {FIRST_DAY:%d.%m.%Y} to {LAST_DAY:%d.%m.%Y}")
+    return moment
 
 
 def round_to_slot(moment: datetime, slot_minutes: int) -> datetime:

@@ -47,6 +47,16 @@ def test_not_a_real_date(value):
 
 
 @pytest.mark.parametrize(
+    "value", ["31.12.9999 23:59", "01.01.0001 00:00", "31.12.1999 23:59", "01.01.2101 00:00", datetime(1900, 1, 1, 9)]
+)
+def test_a_date_beyond_the_window_every_service_takes(value):
+    with pytest.raises(CellError, match=r"must be a date from 01\.01\.2000 to 31\.12\.2100"):
+        local_start(value)
+    assert local_start("01.01.2000 00:00") == datetime(2000, 1, 1)
+    assert local_start("31.12.2100 23:59") == datetime(2100, 12, 31, 23, 59)
+
+
+@pytest.mark.parametrize(
     ("moment", "slot_minutes", "expected"),
     [
         (datetime(2016, 1, 4, 10, 30), 15, datetime(2016, 1, 4, 10, 30)),

@@ -3,7 +3,7 @@
 from dataclasses import asdict
 
 from salon_infra.database import UnitOfWork
-from salon_infra.errors import InvalidInput
+from salon_infra.errors import InvalidInput, NotFound
 from scheduling.domain.online_booking import (
     HIDDEN,
     LAST_MINUTE,
@@ -36,6 +36,11 @@ def update_settings(uow: UnitOfWork, company_id: int, changes: dict) -> dict:
         session = uow.session
         company = lookups.company(session, company_id)
         settings = session.get(OnlineBookingSettings, company_id) or _defaults(company_id)
+        if changes.get("online_staff_member_id") is not None:  # checked before the settings change (autoflush)
+            try:
+                lookups.require_staff_member(session, company_id, changes["online_staff_member_id"])
+            except NotFound:
+                raise InvalidInput.field("online_staff_member_id", "No such staff member.") from None
         if "search_interval_minutes" in changes:
             company.slot_step_minutes = changes.pop("search_interval_minutes")
         for name, value in changes.items():
@@ -46,8 +51,6 @@ def update_settings(uow: UnitOfWork, company_id: int, changes: dict) -> dict:
         problems.update(
             timing_problems({"search_from": settings.search_from_minute, "search_until": settings.search_until_minute})
         )
-        if settings.online_staff_member_id is not None:
-            lookups.require_staff_member(session, company_id, settings.online_staff_member_id)
         if problems:
             raise InvalidInput("invalid online booking settings", problems)
         session.add(settings)

@@ -5,8 +5,9 @@ nested schema, because the day view is on a benchmarked path. Each staff member 
 once, however many days show them.
 """
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, validate, validates_schema
 
+from salon_infra import fields
 from scheduling.domain.slots import Interval
 from scheduling.handlers.calendar import CalendarDays
 from scheduling.schemas.common import company_id, record_id, unique_ids

@@ -1,7 +1,8 @@
 """Fields and schemas several boundaries share."""
 
-from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import Schema, ValidationError, post_load, validate, validates_schema
 
+from salon_infra import fields
 from salon_infra.validation import MAX_ID
 from scheduling.domain.hours import day_plan_problems, format_local_time, parse_local_time
 from scheduling.domain.slots import DayPlan, LocalSpan

@@ -1,7 +1,8 @@
 """The company profile."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, validate
 
+from salon_infra import fields
 from scheduling.domain.company import SLOT_STEPS, is_currency_code, is_known_country, is_known_timezone
 
 

@@ -1,6 +1,8 @@
 """Events consumed from other services. Unknown fields are ignored: producers may add some."""
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, validate, validates_schema
+
+from salon_infra import fields
 
 APPOINTMENT_STATES = ("booked", "cancelled", "deleted")
 GROUP_EVENT_STATES = ("booked", "cancelled", "deleted")

@@ -1,7 +1,8 @@
 """Working hours: the weekly pattern and dated overrides."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, ValidationError, validate
 
+from salon_infra import fields
 from scheduling.schemas.common import DayPlanSchema, company_id, record_id
 
 

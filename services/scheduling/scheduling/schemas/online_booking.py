@@ -1,7 +1,8 @@
 """Online booking settings, and a staff member's or a service's own slot timing and prepayment rule."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, validate, validates_schema
 
+from salon_infra import fields
 from scheduling.domain.company import SLOT_STEPS
 from scheduling.domain.online_booking import (
     COMMENT_LABEL_MAX,

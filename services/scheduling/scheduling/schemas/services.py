@@ -1,7 +1,8 @@
 """Service categories, services, and who performs them."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, ValidationError, validate, validates_schema
 
+from salon_infra import fields
 from scheduling.schemas.common import MinuteOfDay, company_id, record_id
 from scheduling.schemas.online_booking import OwnTimingSchema
 

@@ -7,8 +7,9 @@ a schema: it can hold thousands of slots, and it is the hot path.
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from marshmallow import Schema, ValidationError, fields, post_dump, validate, validates_schema
+from marshmallow import Schema, ValidationError, post_dump, validate, validates_schema
 
+from salon_infra import fields
 from scheduling.domain.slots import DaySlots
 from scheduling.schemas.common import company_id, record_id, service_ids, unique_ids
 

@@ -1,7 +1,8 @@
 """Staff members."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, validate
 
+from salon_infra import fields
 from scheduling.schemas.common import MinuteOfDay, company_id, record_id
 from scheduling.schemas.online_booking import OwnTimingSchema
 

@@ -207,3 +207,14 @@ def test_an_online_quote_checks_the_contact_fields_and_says_the_rules(api, salon
     assert answer["quotes"] and answer["rules"] == {"sms_confirmation": True, "remember_device": False}
     staff = api.quote_appointment(salon.company_id, {**query, "online": False, "enforce_working_hours": False})
     assert "rules" not in staff
+
+
+def test_an_online_staff_member_who_does_not_exist_is_named_and_nothing_changes(api, salon, team):
+    """Found by fuzzing: with the settings already saved, the unknown id reached the database (a 500)."""
+    anna = team[0]
+    api.update_online_booking_settings(salon.company_id, {"online_staff_member_id": anna["id"]})
+    with pytest.raises(InvalidInput) as refused:
+        api.update_online_booking_settings(salon.company_id, {"online_staff_member_id": 13569, "search_from": "20:54"})
+    assert refused.value.errors == {"online_staff_member_id": ["No such staff member."]}
+    settings = api.get_online_booking_settings(salon.company_id)
+    assert settings["online_staff_member_id"] == anna["id"] and settings["search_from"] != "20:54"
