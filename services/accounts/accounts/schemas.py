@@ -1,8 +1,9 @@
 """What crosses the accounts service's RPC and event boundaries."""
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, validate, validates_schema
 
 from accounts.domain.rights import unknown_rights
+from salon_infra import fields
 from salon_infra.validation import MAX_ID
 
 
