@@ -173,7 +173,8 @@ async function splitPay() {
   }
   const answer = await pay(body);
   if (answer.bill.due === 0) toggleSplit();
-  else $("split-amount").focus(); // "Add payment": the rest, by another type if need be
+  // "Add payment": the rest, by another type if need be; a field the user has gone on to meanwhile keeps focus
+  else if (!["INPUT", "SELECT", "TEXTAREA"].includes(document.activeElement?.tagName)) $("split-amount").focus();
 }
 
 async function deletePayment(payment) {
